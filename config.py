@@ -1,0 +1,61 @@
+"""Settings, read from the environment with safe defaults for one centre.
+
+Nothing secret lives in the repository: unless SECRET_KEY is set, a random key is
+made once under instance/ and reused, so sessions survive restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("EXAM_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _secret_key(instance_dir: Path) -> str:
+    if key := os.environ.get("SECRET_KEY"):
+        return key
+    path = instance_dir / "secret_key"
+    if not path.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        # O_EXCL: two workers starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _database_url(instance_dir: Path) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):  # the scheme Heroku-style URLs use
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{instance_dir / 'exam.db'}"
+
+
+class Config:
+    """Defaults; create_app(test_config) overrides any of them."""
+
+    INSTANCE_DIR = INSTANCE_DIR
+    SECRET_KEY = _secret_key(INSTANCE_DIR)
+    SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_DIR)
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    CONTENT_ROOT = Path(os.environ.get("EXAM_CONTENT_ROOT", BASE_DIR))
+
+    # Autosave in a long exam must not die when a CSRF token ages out: tokens live
+    # as long as the signed session does (the session is renewed at login).
+    WTF_CSRF_TIME_LIMIT = None
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+
+    # Seconds after a deadline in which a save is still accepted (network latency).
+    ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))

@@ -1,0 +1,37 @@
+"""The exam platform: create_app() wires extensions, blueprints and commands; nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from config import BASE_DIR, Config
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Config.INSTANCE_DIR), instance_relative_config=False)
+    app.config.from_object(Config)
+    if test_config:
+        app.config.update(test_config)
+
+    from exam_app import cli, database, web
+    from exam_app.admin import bp as admin_bp
+    from exam_app.auth import bp as auth_bp
+    from exam_app.exams import bp as exams_bp
+    from exam_app.extensions import csrf, db, login_manager, migrate
+    from exam_app.papers import bp as papers_bp
+    from exam_app.records import bp as records_bp
+    from exam_app.review import bp as review_bp
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+
+    for bp in (auth_bp, exams_bp, records_bp, review_bp, papers_bp, admin_bp):
+        app.register_blueprint(bp)
+    return app

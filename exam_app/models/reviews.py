@@ -1,0 +1,31 @@
+"""Reviews: a reviewer's marks per rubric criterion for one essay answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, ForeignKey, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from exam_app.extensions import db
+from exam_app.models.base import Score, utcnow
+
+
+class Review(db.Model):
+    __tablename__ = "reviews"
+    # A reviewer marks an answer once; a second marker is a second row.
+    __table_args__ = (UniqueConstraint("attempt_item_id", "reviewer_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_item_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt_items.id", ondelete="CASCADE"), index=True
+    )
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    criteria: Mapped[dict[str, str]] = mapped_column(JSON)  # criterion id -> points (text)
+    total: Mapped[Decimal] = mapped_column(Score())
+    comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    reviewer = relationship("User")
+    item = relationship("AttemptItem")
