@@ -1,0 +1,114 @@
+"""flask commands: setup, load-content, content check, create-user, close-overdue."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_migrate import upgrade
+
+from exam_app.content import load_content
+from exam_app.models import Role
+from exam_app.services import ServiceError
+from exam_app.services.accounts import create_user
+from exam_app.services.attempts import close_overdue
+from exam_app.services.content_sync import ContentInvalid, sync_content
+from exam_app.services.demo import ensure_demo_accounts, ensure_demo_paper
+
+
+def _load(root: Path) -> None:
+    try:
+        report = sync_content(root)
+    except ContentInvalid as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        raise click.ClickException(str(e)) from None
+    click.echo(f"题库已导入：{report.summary()}")
+
+
+@click.command("setup")
+@click.option("--demo/--no-demo", default=True, help="创建演示账号和示例试卷")
+def setup_command(demo: bool) -> None:
+    """Create or upgrade the database, load the content, create demo accounts."""
+    upgrade()
+    _load(current_app.config["CONTENT_ROOT"])
+    if not demo:
+        return
+    rows = ensure_demo_accounts(Path(current_app.instance_path) / "demo-accounts.txt")
+    if ensure_demo_paper():
+        click.echo("已创建并发布示例试卷。")
+    click.echo("\n演示账号（用户名 / 密码 / 角色）：")
+    for username, password, roles in rows:
+        click.echo(f"  {username:<10} {password:<16} {roles}")
+    click.echo("")
+
+
+@click.command("load-content")
+def load_content_command() -> None:
+    """Load question_bank/ and cases/ into the database (idempotent, all or nothing)."""
+    _load(current_app.config["CONTENT_ROOT"])
+
+
+@click.group("content")
+def content_group() -> None:
+    """Content files: check."""
+
+
+@content_group.command("check")
+@click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
+def content_check(as_json: bool) -> None:
+    """Check every content file and report all problems at once."""
+    content = load_content(current_app.config["CONTENT_ROOT"])
+    for err in content.errors:
+        click.echo(str(err), err=True)
+    if as_json:
+        click.echo(json.dumps(content.counts(), ensure_ascii=False, indent=2))
+    elif not content.errors:
+        counts = content.counts()
+        click.echo(f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例。")
+    if content.errors:
+        click.echo(f"共 {len(content.errors)} 处错误。", err=True)
+        sys.exit(1)
+
+
+@click.command("create-user")
+@click.option("--username", required=True)
+@click.option("--name", required=True)
+@click.option("--staff-no", required=True)
+@click.option("--department", default=None)
+@click.option("--role", "roles", multiple=True, type=click.Choice([r.value for r in Role]))
+@click.password_option()
+def create_user_command(username, name, staff_no, department, roles, password) -> None:
+    """Create an account."""
+    try:
+        create_user(
+            username=username,
+            name=name,
+            staff_no=staff_no,
+            department=department,
+            roles={Role(r) for r in roles} or {Role.STAFF},
+            password=password,
+        )
+    except ServiceError as e:
+        raise click.ClickException(e.message) from None
+    click.echo(f"已创建用户 {username}。")
+
+
+@click.command("close-overdue")
+def close_overdue_command() -> None:
+    """Submit and grade attempts left open past their deadline (safe to run from cron)."""
+    click.echo(f"已自动交卷 {close_overdue()} 份超时答卷。")
+
+
+def init_app(app: Flask) -> None:
+    for command in (
+        setup_command,
+        load_content_command,
+        content_group,
+        create_user_command,
+        close_overdue_command,
+    ):
+        app.cli.add_command(command)
