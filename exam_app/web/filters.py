@@ -1,0 +1,57 @@
+"""Template filters: sanitised Markdown, local times, scores."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+import markdown as md
+import nh3
+from flask import Flask, current_app
+from markupsafe import Markup, escape
+
+_BLANK = re.compile(r"\{\{(\d+)\}\}")
+_ALLOWED_TAGS = {
+    "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre",
+    "table", "thead", "tbody", "tr", "th", "td", "h3", "h4", "h5", "hr", "span", "sup", "sub",
+}  # fmt: skip
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, then cleaned by nh3: content and answers may hold anything."""
+    html = md.markdown(text or "", extensions=["tables", "sane_lists"])
+    html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"span": {"class"}})
+    # Fill-in markers become visible numbered blanks (added after cleaning, fixed markup).
+    html = _BLANK.sub(lambda m: f'<span class="blank">（{int(m.group(1))}）</span>', html)
+    return Markup(html)
+
+
+def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    if value is None:
+        return "—"
+    zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
+    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+
+
+def score(value: Decimal | None) -> str:
+    """8.50 -> 8.5, 5.00 -> 5: how Chinese score sheets write points."""
+    if value is None:
+        return "—"
+    text = f"{Decimal(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def init_app(app: Flask) -> None:
+    app.config.setdefault("DISPLAY_TIMEZONE", "Asia/Shanghai")
+    app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(local_time, "localtime")
+    app.add_template_filter(score, "score")
+    app.add_template_global(escape, "escape")
+
+
+def local_to_utc(value: datetime) -> datetime:
+    """A time typed in the form (local wall clock) as naive UTC for storage."""
+    zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
+    return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
