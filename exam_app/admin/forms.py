@@ -4,6 +4,7 @@ from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from exam_app.models.people import ROLE_LABELS
+from exam_app.web.choices import choices
 
 REQUIRED = "此项必填。"
 
@@ -15,7 +16,7 @@ class UserForm(FlaskForm):
     department = StringField("部门", validators=[Length(max=100)])
     roles = SelectMultipleField(
         "角色",
-        choices=[(str(r), label) for r, label in ROLE_LABELS.items()],
+        choices=choices(ROLE_LABELS.items()),
         option_widget=CheckboxInput(),
         widget=ListWidget(prefix_label=False),
         validators=[DataRequired("至少选择一个角色。")],

@@ -10,6 +10,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from exam_app.grading import KIND_LABELS, MULTI_RULES
+from exam_app.web.choices import choices
 
 REQUIRED = "此项必填。"
 
@@ -32,7 +33,7 @@ class PaperForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(1, 600, "时长应在 1 到 600 分钟之间。")],
     )
     pass_mark = DecimalField("及格分", default=60, places=2, validators=[InputRequired(REQUIRED)])
-    multi_rule = SelectField("多选题评分", choices=list(MULTI_RULES.items()), default="half")
+    multi_rule = SelectField("多选题评分", choices=choices(MULTI_RULES.items()), default="half")
     instructions = TextAreaField("考试说明", validators=[Optional(), Length(max=5000)])
 
 
@@ -47,7 +48,7 @@ class FixedSectionForm(FlaskForm):
 class DrawSectionForm(FlaskForm):
     title = StringField("大题标题", validators=[DataRequired(REQUIRED), Length(max=200)])
     topic = SelectField("知识点", validators=[DataRequired(REQUIRED)])
-    kind = SelectField("题型", choices=[("", "不限")] + list(KIND_LABELS.items()), default="")
+    kind = SelectField("题型", choices=choices([("", "不限"), *KIND_LABELS.items()]), default="")
     count = IntegerField(
         "抽题数",
         validators=[InputRequired(REQUIRED), NumberRange(1, 500, "抽题数应在 1 到 500 之间。")],

@@ -12,6 +12,7 @@ from exam_app.papers.forms import DrawSectionForm, EmptyForm, FixedSectionForm, 
 from exam_app.services import ServiceError
 from exam_app.services import papers as paper_service
 from exam_app.services.staff_files import results_of
+from exam_app.web.choices import choices
 from exam_app.web.filters import local_to_utc
 
 
@@ -64,7 +65,7 @@ def new():
 def detail(paper_id: int):
     paper = _paper(paper_id)
     draw_form = DrawSectionForm(prefix="draw")
-    draw_form.topic.choices = [(t, t) for t in _topics()]
+    draw_form.topic.choices = choices((t, t) for t in _topics())
     pools = {s.id: paper_service.draw_pool_size(s) for s in paper.sections if s.mode == "draw"}
     return render_template(
         "papers/detail.html",
@@ -102,7 +103,7 @@ def add_fixed(paper_id: int):
 def add_draw(paper_id: int):
     paper = _paper(paper_id)
     form = DrawSectionForm(prefix="draw")
-    form.topic.choices = [(t, t) for t in _topics()]
+    form.topic.choices = choices((t, t) for t in _topics())
     if not form.validate_on_submit():
         flash(
             "；".join(f"{getattr(form, k).label.text}：{v[0]}" for k, v in form.errors.items()),
