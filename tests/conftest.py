@@ -1,0 +1,103 @@
+"""Fixtures: the app on a real database (SQLite file and PostgreSQL), clients, people."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Keep the generated secret key and SQLite files of test runs out of the repository's instance/.
+os.environ.setdefault("EXAM_INSTANCE_DIR", tempfile.mkdtemp(prefix="exam-instance-"))
+
+from exam_app import create_app  # noqa: E402
+from exam_app.extensions import db  # noqa: E402
+from tests.databases import PostgresServer, postgres_bin  # noqa: E402
+from tests.helpers import WebClient  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _app_for(url: str):
+    return create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
+    )
+
+
+def _prepare(url: str) -> None:
+    """Migrate from empty and load the shipped content: what `flask setup` does."""
+    from flask_migrate import upgrade
+
+    from exam_app.services.content_sync import sync_content
+
+    app = _app_for(url)
+    with app.app_context():
+        upgrade()
+        sync_content(ROOT)
+        if url.startswith("sqlite"):
+            db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    if postgres_bin() is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI 必须在 PostgreSQL 上运行测试，但未安装 PostgreSQL。")
+        pytest.skip("未安装 PostgreSQL（运行 make test 会安装）。")
+    server = PostgresServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    _prepare(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server) -> str:
+    name = pg_server.create_database()
+    _prepare(pg_server.url(name))
+    return name
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        path = tmp_path / "exam.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        return f"sqlite:///{path}"
+    server = request.getfixturevalue("pg_server")
+    return server.url(server.create_database(template=request.getfixturevalue("pg_template")))
+
+
+@pytest.fixture
+def app(database_url):
+    app = _app_for(database_url)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> WebClient:
+    return WebClient(app.test_client())
+
+
+@pytest.fixture
+def make_client(app):
+    return lambda: WebClient(app.test_client())
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()

@@ -1,0 +1,109 @@
+"""Who may open what: every route of the app, for every role and for anonymous users.
+
+The routes come from the app's URL map, so a new route is checked the day it is added.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from exam_app.models import Role
+from tests.factories import person
+
+# Blueprint -> the roles that may use it. A route outside this table fails the test.
+ALLOWED = {
+    "exams": {Role.STAFF},
+    "records": {Role.STAFF},
+    "review": {Role.REVIEWER},
+    "papers": {Role.LEAD},
+    "admin": {Role.ADMIN},
+}
+PUBLIC = {"auth.login", "auth.index", "static"}
+ANY_SIGNED_IN = {"auth.logout"}
+ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN]
+
+
+def _routes(app):
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC:
+            continue
+        args = {name: 999_999 for name in rule.arguments}
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **args)
+        method = "POST" if "POST" in rule.methods and "GET" not in rule.methods else "GET"
+        yield rule.endpoint, method, url
+
+
+def test_every_route_belongs_to_a_known_area(app):
+    for endpoint, _method, _url in _routes(app):
+        assert endpoint in ANY_SIGNED_IN or endpoint.split(".")[0] in ALLOWED, endpoint
+
+
+def test_anonymous_users_are_sent_to_login_everywhere(app, client):
+    for endpoint, method, url in _routes(app):
+        if method == "POST":
+            response = client.post(url)
+            assert response.status_code in (302, 400), endpoint  # login redirect or CSRF
+        else:
+            response = client.get(url)
+            assert response.status_code == 302, endpoint
+            assert "/login" in response.headers["Location"], endpoint
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value)
+def test_each_role_reaches_only_its_own_pages(app, make_client, role):
+    person("who", role)
+    web = make_client()
+    web.login("who")
+    for endpoint, method, url in _routes(app):
+        if endpoint in ANY_SIGNED_IN:
+            continue
+        allowed = role in ALLOWED[endpoint.split(".")[0]]
+        response = web.post(url) if method == "POST" else web.get(url)
+        if allowed:
+            # Ids in the URL do not exist: the role passed, the object was not found.
+            expected = 200 if not any(c.isdigit() for c in url) else 404
+            assert response.status_code in (expected, 302, 400), (endpoint, response.status_code)
+            assert response.status_code != 403, endpoint
+        else:
+            assert response.status_code == 403, (role, endpoint, response.status_code)
+            assert "没有权限" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "role, visible, hidden",
+    [
+        (Role.STAFF, ["我的考试", "我的考核档案"], ["阅卷", "试卷管理", "用户管理"]),
+        (Role.REVIEWER, ["阅卷"], ["我的考试", "试卷管理", "用户管理"]),
+        (Role.LEAD, ["试卷管理", "题库", "成绩汇总"], ["我的考试", "用户管理"]),
+        (Role.ADMIN, ["用户管理"], ["我的考试", "阅卷", "试卷管理"]),
+    ],
+    ids=lambda v: v.value if isinstance(v, Role) else None,
+)
+def test_each_role_sees_only_its_own_menu(make_client, app, role, visible, hidden):
+    person("who", role)
+    web = make_client()
+    web.login("who")
+    nav = web.get("/", follow_redirects=True).get_data(as_text=True).split("</nav>")[0]
+    for label in visible:
+        assert f">{label}</a>" in nav
+    for label in hidden:
+        assert f">{label}</a>" not in nav
+
+
+def test_wrong_password_is_refused_in_chinese(app, client):
+    person("someone", Role.STAFF)
+    client.get("/login")
+    response = client.post("/login", {"username": "someone", "password": "wrong-password"})
+    assert response.status_code == 200 and "用户名或密码错误" in response.get_data(as_text=True)
+    assert client.get("/exams/").status_code == 302
+
+
+def test_login_does_not_follow_an_outside_next_link(app, client):
+    person("someone", Role.STAFF)
+    client.get("/login")
+    response = client.post(
+        "/login?next=https://evil.example/", {"username": "someone", "password": "correct-horse-42"}
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/exams/"
