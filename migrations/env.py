@@ -63,6 +63,16 @@ def run_migrations_offline():
         context.run_migrations()
 
 
+def render_item(type_, obj, autogen_context):
+    """Write the app's Score type as `Score()` with its import, not a dotted path."""
+    from exam_app.models.base import Score
+
+    if type_ == "type" and isinstance(obj, Score):
+        autogen_context.imports.add("from exam_app.models.base import Score")
+        return "Score()"
+    return False
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -84,6 +94,7 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
 

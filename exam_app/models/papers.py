@@ -6,12 +6,18 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exam_app.extensions import db
 from exam_app.models.base import Score, utcnow
 
 PAPER_STATUS_LABELS = {"draft": "草稿", "published": "已发布", "closed": "已关闭"}
+RELEASE_POLICY_LABELS = {
+    "auto": "评阅完成后自动公布",
+    "manual": "由培训负责人手动公布",
+}
+MARKING_RULE_LABELS = {"average": "取两评平均分", "higher": "取两评较高分"}
 
 
 class Paper(db.Model):
@@ -19,6 +25,8 @@ class Paper(db.Model):
     __table_args__ = (
         CheckConstraint("status in ('draft', 'published', 'closed')", name="status"),
         CheckConstraint("time_limit_minutes > 0", name="time_limit"),
+        CheckConstraint("release_policy in ('auto', 'manual')", name="release_policy"),
+        CheckConstraint("marking_rule in ('average', 'higher')", name="marking_rule"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -31,6 +39,18 @@ class Paper(db.Model):
     closes_at: Mapped[datetime]
     pass_mark: Mapped[Decimal] = mapped_column(Score(), default=Decimal("60"))
     multi_rule: Mapped[str] = mapped_column(String(20), default="half")  # paper-wide default
+    # Results: released as soon as everything is graded, or held for the lead.
+    release_policy: Mapped[str] = mapped_column(String(10), default="auto", server_default="auto")
+    # Double marking of essay answers: two reviewers; beyond the tolerance a third, then the lead.
+    double_marking: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    marking_tolerance: Mapped[Decimal] = mapped_column(
+        Score(), default=Decimal("2"), server_default="2"
+    )
+    marking_rule: Mapped[str] = mapped_column(
+        String(10), default="average", server_default="average"
+    )
+    # Appeals are accepted for this many working days after release.
+    appeal_days: Mapped[int] = mapped_column(default=5, server_default="5")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
