@@ -90,6 +90,11 @@ def add_fixed_section(
     missing = [u for u in uids if u not in found]
     if missing:
         raise ServiceError(f"题库中没有这些题号：{'、'.join(missing)}", field="question_uids")
+    drafts = [u for u in uids if found[u].status != "reviewed"]
+    if drafts:
+        raise ServiceError(
+            f"这些题目尚未审核，不能组卷：{'、'.join(drafts)}", field="question_uids"
+        )
     each = _decimal(points, "points", "每题分值") if points not in (None, "") else None
     section = Section(
         paper=paper,
