@@ -33,7 +33,10 @@ class WebClient:
 
     def get(self, url: str, **kw):
         response = self.http.get(url, **kw)
-        if match := _META.search(response.get_data(as_text=True)):
+        # Downloads (Excel files) are not pages: only HTML carries the token.
+        if response.mimetype == "text/html" and (
+            match := _META.search(response.get_data(as_text=True))
+        ):
             self._token = match.group(1)
         return response
 

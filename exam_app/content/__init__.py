@@ -1,8 +1,9 @@
 """Question bank and case library: read and validate question_bank/*.md and cases/*.md.
 
-Pure: standard library only, no Flask and no database, so the CLI, the DB loader and the
-tests share one parser. The file format is described for training leads in
-question_bank/README.md and cases/README.md.
+Pure: no Flask and no database (openpyxl only for Excel), so the CLI, the DB loader, the
+bank pages and the tests share one parser. The file format is described for training leads in
+question_bank/README.md and cases/README.md. Import and export: build.py (one rule book for
+items given as fields), excel.py / excel_read.py, gift.py / gift_write.py, aiken.py.
 """
 
 from .files import parse_case_file, parse_question_file

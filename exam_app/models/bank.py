@@ -27,7 +27,9 @@ class Case(db.Model):
     scenario: Mapped[str] = mapped_column(Text)
     basis: Mapped[str] = mapped_column(Text, default="")  # the rules the case rests on
     source: Mapped[str] = mapped_column(String(300), default="")
-    checksum: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))  # of the current (app) content
+    # Of what was last loaded from cases/: a reload updates only what the file changed.
+    source_checksum: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     origin: Mapped[str] = mapped_column(String(300), default="")  # file it came from
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
@@ -56,7 +58,10 @@ class Question(db.Model):
     guidance: Mapped[str] = mapped_column(Text, default="")
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     status: Mapped[str] = mapped_column(String(10), default="reviewed")  # draft | reviewed
-    checksum: Mapped[str] = mapped_column(String(64))
+    checksum: Mapped[str] = mapped_column(String(64))  # of the current (app) content
+    # Of what was last loaded from question_bank/ or cases/ (None: made in the app or
+    # imported); an app edit is kept when the file changed too (a sync conflict).
+    source_checksum: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(default=1)
     origin: Mapped[str] = mapped_column(String(300), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
