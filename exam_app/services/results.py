@@ -1,13 +1,20 @@
-"""From item scores to a result in the staff file."""
+"""From item scores to a result in the staff file: grading, release (or hold), feedback."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from sqlalchemy import func, select, update
+
 from exam_app.extensions import db
-from exam_app.models import Attempt, QuarterResult
+from exam_app.grading.decimals import format_decimal
+from exam_app.grading.marking_decisions import combined_criteria
+from exam_app.models import Attempt, AttemptItem, Paper, QuarterResult, ResultRelease, Review, User
 from exam_app.models.base import utcnow
+from exam_app.services.errors import ServiceError
+from exam_app.services.marking import open_tasks
 
 
 def section_breakdown(attempt: Attempt) -> list[dict]:
@@ -17,34 +24,75 @@ def section_breakdown(attempt: Attempt) -> list[dict]:
             item.section_position,
             {"title": item.section_title, "score": Decimal(0), "max": Decimal(0)},
         )
-        row["score"] += item.score or Decimal(0)
-        row["max"] += item.points
+        if item.counted:  # "任选" items beyond the chosen number carry no points
+            row["score"] += item.score or Decimal(0)
+            row["max"] += item.points
     return [
         {"title": r["title"], "score": str(r["score"]), "max": str(r["max"])}
         for _, r in sorted(sections.items())
     ]
 
 
+def release_due(paper: Paper) -> bool:
+    """Whether a graded attempt of `paper` goes out now: the lead's decision, else the policy."""
+    decision = db.session.get(ResultRelease, paper.id)
+    if decision is not None:
+        return decision.state == "released"
+    return paper.release_policy == "auto"
+
+
 def finalise_if_graded(attempt: Attempt, now: datetime | None = None) -> bool:
-    """When the last item has its score, total the attempt and release it."""
-    if attempt.status != "submitted" or any(
-        i.needs_review or i.score is None for i in attempt.items
-    ):
-        return False
+    """Every grading step ends here: answers still waiting get their marking tasks; once the
+    last counted item has its score the attempt is totalled, graded, and released if due."""
     now = now or utcnow()
-    attempt.total = sum((i.score for i in attempt.items), Decimal(0))
-    attempt.passed = attempt.total >= attempt.paper.pass_mark
-    attempt.status = "graded"
-    attempt.graded_at = now
-    release(attempt, now)
+    if attempt.status == "submitted":
+        open_tasks(attempt)
+    # Fresh from the database: another reviewer may have just settled a sibling item.
+    items = db.session.scalars(
+        select(AttemptItem)
+        .where(AttemptItem.attempt_id == attempt.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    counted = [i for i in items if i.counted]
+    if any(i.needs_review or i.score is None for i in counted):
+        return False
+    total = sum((i.score for i in counted), Decimal(0))
+    graded = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "submitted")
+        .values(
+            status="graded",
+            graded_at=now,
+            total=total,
+            passed=total >= attempt.paper.pass_mark,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    db.session.refresh(attempt)
+    if graded.rowcount != 1:
+        return False  # someone else graded it a moment ago
+    if release_due(attempt.paper):
+        release(attempt, now)
     return True
 
 
-def release(attempt: Attempt, now: datetime | None = None) -> None:
-    """Show the result to the candidate and write it into their staff file."""
+def release(attempt: Attempt, now: datetime | None = None) -> bool:
+    """Show a graded result to the candidate and write it into their staff file, once."""
     now = now or utcnow()
-    attempt.status = "released"
-    attempt.released_at = now
+    released = db.session.execute(
+        update(Attempt)
+        .where(Attempt.id == attempt.id, Attempt.status == "graded")
+        .values(status="released", released_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if released.rowcount != 1:
+        db.session.rollback()
+        return False
+    db.session.refresh(attempt)
+    if attempt.paper.kind == "practice":  # practice papers record nothing in staff files
+        db.session.commit()
+        return True
     db.session.add(
         QuarterResult(
             user_id=attempt.user_id,
@@ -59,3 +107,81 @@ def release(attempt: Attempt, now: datetime | None = None) -> None:
         )
     )
     db.session.commit()
+    return True
+
+
+def unfinished(paper: Paper) -> dict[str, int]:
+    """Attempts of `paper` still being sat or marked, by status."""
+    return dict(
+        db.session.execute(
+            select(Attempt.status, func.count())
+            .where(Attempt.paper_id == paper.id, Attempt.status.in_(("in_progress", "submitted")))
+            .group_by(Attempt.status)
+        ).all()
+    )
+
+
+def release_results(paper: Paper, lead: User, now: datetime) -> int:
+    """The lead releases a paper's results: every graded attempt now, later ones as graded."""
+    waiting = unfinished(paper)
+    if waiting:
+        raise ServiceError(
+            f"还有 {waiting.get('in_progress', 0)} 份答卷在作答中、{waiting.get('submitted', 0)} 份"
+            "未评完，全部评完后才能公布成绩。"
+        )
+    _decide(paper, "released", lead, now, "")
+    graded = db.session.scalars(
+        select(Attempt).where(Attempt.paper_id == paper.id, Attempt.status == "graded")
+    ).all()
+    return sum(1 for attempt in graded if release(attempt, now))
+
+
+def hold_results(paper: Paper, lead: User, now: datetime, note: str = "") -> None:
+    """The lead holds a paper's results back; what was released already stays released."""
+    if len(note) > 500:
+        raise ServiceError("暂缓原因最多 500 字。", field="note")
+    _decide(paper, "held", lead, now, note.strip())
+
+
+def _decide(paper: Paper, state: str, lead: User, now: datetime, note: str) -> None:
+    decision = db.session.get(ResultRelease, paper.id) or ResultRelease(paper_id=paper.id)
+    decision.state, decision.decided_by_id, decision.decided_at = state, lead.id, now
+    decision.note = note
+    db.session.add(decision)
+    db.session.commit()
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the candidate is shown for a reviewed item once released (shaped like a Review)."""
+
+    criteria: dict[str, str]  # criterion id -> points, e.g. "1.75"
+    comments: list[str]
+
+    @property
+    def comment(self) -> str:
+        return "\n".join(self.comments)
+
+
+def item_feedback(attempt: Attempt) -> dict[int, Feedback]:
+    """Per reviewed item: the points per criterion the final score rests on (the review, the
+    mean of an averaged pair, the higher mark, or the lead's arbitration) and their comments.
+    Marks that did not count are left out; reviewers are not named."""
+    reviews = db.session.scalars(
+        select(Review)
+        .where(Review.attempt_item_id.in_([i.id for i in attempt.items]), Review.counted)
+        .order_by(Review.attempt_item_id, Review.id)
+    ).all()
+    grouped: dict[int, list[Review]] = {}
+    for review in reviews:
+        grouped.setdefault(review.attempt_item_id, []).append(review)
+    return {
+        item_id: Feedback(
+            {
+                cid: format_decimal(v)
+                for cid, v in combined_criteria([r.criteria for r in rs]).items()
+            },
+            [r.comment for r in rs if r.comment],
+        )
+        for item_id, rs in grouped.items()
+    }
