@@ -32,7 +32,7 @@ def _app_for(url: str):
 
 def _prepare(url: str) -> None:
     """Migrate from empty and load the shipped content: what `flask setup` does."""
-    from flask_migrate import upgrade
+    from flask_migrate import stamp, upgrade
 
     from exam_app.services.content_sync import sync_content
 
@@ -40,6 +40,7 @@ def _prepare(url: str) -> None:
     with app.app_context():
         if SCHEMA_FROM_MODELS:
             db.create_all()
+            stamp()  # so `flask setup` in tests finds nothing to upgrade
         else:
             upgrade()
         sync_content(ROOT)
@@ -107,3 +108,27 @@ def make_client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_database_url(request, tmp_path) -> str:
+    """A database with no tables at all, for migration tests."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    server = request.getfixturevalue("pg_server")
+    return server.url(server.create_database())
+
+
+@pytest.fixture
+def app_factory():
+    """Build an app on any database URL; engines are disposed afterwards."""
+    made = []
+
+    def make(url: str):
+        made.append(_app_for(url))
+        return made[-1]
+
+    yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
