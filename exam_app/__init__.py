@@ -18,8 +18,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from exam_app import cli, database, web
     from exam_app.admin import bp as admin_bp
     from exam_app.auth import bp as auth_bp
+    from exam_app.bank import bp as bank_bp
     from exam_app.exams import bp as exams_bp
     from exam_app.extensions import csrf, db, login_manager, migrate
+    from exam_app.marking import bp as marking_bp
     from exam_app.papers import bp as papers_bp
     from exam_app.records import bp as records_bp
     from exam_app.review import bp as review_bp
@@ -32,6 +34,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
-    for bp in (auth_bp, exams_bp, records_bp, review_bp, papers_bp, admin_bp):
+    for bp in (auth_bp, exams_bp, records_bp, review_bp, marking_bp, papers_bp, bank_bp, admin_bp):
         app.register_blueprint(bp)
     return app

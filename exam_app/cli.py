@@ -1,4 +1,4 @@
-"""flask commands: setup, load-content, content check, create-user, close-overdue."""
+"""flask commands: setup, load-content, content check/import/export, create-user, close-overdue."""
 
 from __future__ import annotations
 
@@ -9,24 +9,30 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask_migrate import upgrade
+from sqlalchemy import select
 
+from exam_app.bank import cli as bank_cli
 from exam_app.content import load_content
-from exam_app.models import Role
+from exam_app.extensions import db
+from exam_app.models import Role, User
 from exam_app.services import ServiceError
 from exam_app.services.accounts import create_user
 from exam_app.services.attempts import close_overdue
 from exam_app.services.content_sync import ContentInvalid, sync_content
 from exam_app.services.demo import ensure_demo_accounts, ensure_demo_paper
+from exam_app.services.example_papers import ensure_example_papers
 
 
-def _load(root: Path) -> None:
+def _load(root: Path, prefer_file: tuple[str, ...] = ()) -> None:
     try:
-        report = sync_content(root)
+        report = sync_content(root, prefer_file)
     except ContentInvalid as e:
         for err in e.errors:
             click.echo(str(err), err=True)
         raise click.ClickException(str(e)) from None
     click.echo(f"题库已导入：{report.summary()}")
+    for conflict in report.conflicts:
+        click.echo(conflict, err=True)
 
 
 @click.command("setup")
@@ -40,6 +46,9 @@ def setup_command(demo: bool) -> None:
     rows = ensure_demo_accounts(Path(current_app.instance_path) / "demo-accounts.txt")
     if ensure_demo_paper():
         click.echo("已创建并发布示例试卷。")
+    lead = db.session.scalar(select(User).where(User.username == "lead1"))
+    for line in ensure_example_papers(lead) if lead else []:
+        click.echo(line)
     click.echo("\n演示账号（用户名 / 密码 / 角色）：")
     for username, password, roles in rows:
         click.echo(f"  {username:<10} {password:<16} {roles}")
@@ -47,9 +56,12 @@ def setup_command(demo: bool) -> None:
 
 
 @click.command("load-content")
-def load_content_command() -> None:
+@click.option(
+    "--prefer-file", multiple=True, metavar="编号", help="冲突时以文件为准的题目或案例编号"
+)
+def load_content_command(prefer_file: tuple[str, ...]) -> None:
     """Load question_bank/ and cases/ into the database (idempotent, all or nothing)."""
-    _load(current_app.config["CONTENT_ROOT"])
+    _load(current_app.config["CONTENT_ROOT"], prefer_file)
 
 
 @click.group("content")
@@ -104,6 +116,8 @@ def close_overdue_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    content_group.add_command(bank_cli.import_command)
+    content_group.add_command(bank_cli.export_command)
     for command in (
         setup_command,
         load_content_command,

@@ -5,10 +5,13 @@ from sqlalchemy import select
 from exam_app.exams import bp
 from exam_app.exams.presenters import candidate_view, describe_key, describe_response
 from exam_app.extensions import db
-from exam_app.models import Attempt, Paper, Review
+from exam_app.models import Attempt, Paper
 from exam_app.models.base import utcnow
 from exam_app.services import ServiceError
 from exam_app.services import attempts as attempt_service
+from exam_app.services.attempt_events import record_left_page, set_flag
+from exam_app.services.audience import may_sit
+from exam_app.services.results import item_feedback
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -21,19 +24,34 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 @bp.route("/")
 def index():
+    """The papers this person must sit, with window, status and result."""
     now = utcnow()
     papers = db.session.scalars(
         select(Paper)
         .where(Paper.status.in_(("published", "closed")))
         .order_by(Paper.opens_at.desc())
     ).all()
-    mine = {
-        a.paper_id: a
-        for a in db.session.scalars(select(Attempt).where(Attempt.user_id == current_user.id))
-    }
-    for attempt in mine.values():
+    latest: dict[int, Attempt] = {}
+    attempts = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == current_user.id).order_by(Attempt.number)
+    )
+    for attempt in attempts:
         attempt_service.close_if_overdue(attempt, now)
-    rows = [(p, mine.get(p.id)) for p in papers if p.id in mine or p.is_open(now)]
+        latest[attempt.paper.lineage] = attempt
+    rows = []
+    for paper in papers:
+        attempt = latest.get(paper.lineage)
+        if attempt is not None and attempt.paper_id != paper.id and paper.status == "closed":
+            continue  # an old version: the row of the version they sat shows it
+        if attempt is None and not (paper.is_open(now) and may_sit(paper, current_user)):
+            continue
+        can_start = (
+            paper.is_open(now)
+            and may_sit(paper, current_user)
+            and (attempt is None or (attempt.status != "in_progress"
+                                     and attempt.number < paper.attempts_allowed))
+        )  # fmt: skip
+        rows.append((paper, attempt, can_start))
     return render_template("exams/index.html", rows=rows, now=now)
 
 
@@ -55,9 +73,48 @@ def take(attempt_id: int):
     attempt_service.close_if_overdue(attempt, now)
     if attempt.status != "in_progress":
         return redirect(url_for("exams.result", attempt_id=attempt.id))
-    remaining = max(0, int((attempt.deadline_at - now).total_seconds()))
     items = [candidate_view(i) for i in attempt.items]
-    return render_template("exams/take.html", attempt=attempt, items=items, remaining=remaining)
+    sections = {s["position"]: s for s in attempt.sections or []}
+    return render_template(
+        "exams/take.html",
+        attempt=attempt,
+        items=items,
+        sections=sections,
+        remaining=_remaining(attempt, now),
+    )
+
+
+def _remaining(attempt: Attempt, now) -> int:
+    return max(0, int((attempt.deadline_at - now).total_seconds()))
+
+
+@bp.route("/attempts/<int:attempt_id>/clock")
+def clock(attempt_id: int):
+    """The server's clock for the countdown: the page corrects its own drift with it."""
+    attempt = _own_attempt(attempt_id)
+    now = utcnow()
+    attempt_service.close_if_overdue(attempt, now)
+    return jsonify(ok=True, status=attempt.status, remaining=_remaining(attempt, now))
+
+
+@bp.route("/attempts/<int:attempt_id>/flags", methods=["POST"])
+def flag(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict) or not isinstance(data.get("position"), int):
+        return jsonify(ok=False, error="请求格式无效。"), 400
+    try:
+        set_flag(attempt, data["position"], bool(data.get("flagged")))
+    except ServiceError as e:
+        return jsonify(ok=False, error=e.message), e.status
+    return jsonify(ok=True)
+
+
+@bp.route("/attempts/<int:attempt_id>/left-page", methods=["POST"])
+def left_page(attempt_id: int):
+    attempt = _own_attempt(attempt_id)
+    closed = record_left_page(attempt)
+    return jsonify(ok=True, closed=closed, switches=attempt.tab_switches, status=attempt.status)
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
@@ -73,7 +130,11 @@ def save(attempt_id: int):
     except ServiceError as e:
         return jsonify(ok=False, error=e.message, status=attempt.status), e.status
     return jsonify(
-        ok=True, saved=result.saved, seq=result.seq, saved_at=result.saved_at.isoformat() + "Z"
+        ok=True,
+        saved=result.saved,
+        seq=result.seq,
+        saved_at=result.saved_at.isoformat() + "Z",
+        remaining=_remaining(attempt, utcnow()),
     )
 
 
@@ -94,17 +155,14 @@ def result(attempt_id: int):
     released = attempt.status == "released"
     details = []
     if released:
-        reviews = db.session.scalars(
-            select(Review).where(Review.attempt_item_id.in_([i.id for i in attempt.items]))
-        ).all()
-        by_item = {r.attempt_item_id: r for r in reviews}
+        by_item = item_feedback(attempt)  # the marks the final score rests on
         for item in attempt.items:
             details.append(
                 {
                     "item": item,
                     "view": candidate_view(item),
-                    "answer": describe_response(item.kind, item.response),
-                    "key": describe_key(item.snapshot),
+                    "answer": describe_response(item),
+                    "key": describe_key(item),
                     "review": by_item.get(item.id),
                 }
             )

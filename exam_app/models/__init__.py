@@ -1,20 +1,31 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 
-from exam_app.models.attempts import Attempt, AttemptItem
+from exam_app.models.attempts import Attempt, AttemptEvent, AttemptItem
 from exam_app.models.bank import Case, Question
-from exam_app.models.papers import Paper, Section, SectionItem
+from exam_app.models.bank_versions import BankImport, CaseVersion, QuestionVersion
+from exam_app.models.marking import MarkingTask, ResultRelease
+from exam_app.models.papers import Paper, PaperAudience, Section, SectionItem
 from exam_app.models.people import Department, Role, User, UserRole
+from exam_app.models.practice import PracticeAnswer
 from exam_app.models.records import QuarterResult, ScoreEvent
 from exam_app.models.reviews import Review
 
 __all__ = [
     "Attempt",
+    "AttemptEvent",
     "AttemptItem",
+    "BankImport",
     "Case",
+    "CaseVersion",
     "Department",
+    "MarkingTask",
     "Paper",
+    "PaperAudience",
+    "PracticeAnswer",
     "QuarterResult",
     "Question",
+    "QuestionVersion",
+    "ResultRelease",
     "Review",
     "Role",
     "ScoreEvent",

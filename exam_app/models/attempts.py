@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from exam_app.extensions import db
@@ -23,7 +25,7 @@ ATTEMPT_STATUS_LABELS = {
 class Attempt(db.Model):
     __tablename__ = "attempts"
     __table_args__ = (
-        UniqueConstraint("paper_id", "user_id"),  # one sitting per paper
+        UniqueConstraint("paper_id", "user_id", "number"),
         CheckConstraint(
             "status in ('in_progress', 'submitted', 'graded', 'released')", name="status"
         ),
@@ -32,9 +34,15 @@ class Attempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    number: Mapped[int] = mapped_column(default=1, server_default="1")  # 1st, 2nd … sitting
     candidate_code: Mapped[str] = mapped_column(String(12), unique=True)  # what reviewers see
     status: Mapped[str] = mapped_column(String(12), default="in_progress")
-    seed: Mapped[int]  # the draw is reproducible from it
+    seed: Mapped[int]  # the draw is reproducible from it (with draw_log)
+    # What the draw saw: per draw section, the pool's ids and how often each had been used.
+    draw_log: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    # The paper's sections as they were at the start: title, mode, choose_count, max.
+    sections: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
+    tab_switches: Mapped[int] = mapped_column(default=0, server_default="0")
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     deadline_at: Mapped[datetime]
     submitted_at: Mapped[datetime | None]
@@ -76,5 +84,23 @@ class AttemptItem(db.Model):
     # Derived from the score history (ScoreEvent); kept here so pages need no aggregation.
     score: Mapped[Decimal | None] = mapped_column(Score())
     needs_review: Mapped[bool] = mapped_column(default=False)
+    flagged: Mapped[bool] = mapped_column(default=False, server_default=sa_false())  # 标记
+    # Display order of the options (original labels) when options are shuffled.
+    option_order: Mapped[list[str] | None] = mapped_column(JSON)
+    # In a choice section only the first answered items count; the rest are not scored.
+    counted: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
+
+
+class AttemptEvent(db.Model):
+    """Things the lead may want to know about a sitting: leaving the page, coming back."""
+
+    __tablename__ = "attempt_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # "left_page" | "auto_submitted_tabs"
+    at: Mapped[datetime] = mapped_column(default=utcnow)

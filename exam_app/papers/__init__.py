@@ -8,4 +8,4 @@ from exam_app.web.access import require_roles
 bp = Blueprint("papers", __name__, url_prefix="/papers")
 require_roles(bp, Role.LEAD)
 
-from exam_app.papers import routes  # noqa: E402,F401
+from exam_app.papers import editing, routes, sections, watching  # noqa: E402,F401

@@ -6,9 +6,11 @@ views pass the real time.
 
 from __future__ import annotations
 
+import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from flask import current_app
@@ -19,7 +21,8 @@ from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
 from exam_app.models import Attempt, AttemptItem, Paper, Role, User
 from exam_app.models.base import utcnow
-from exam_app.services.drawing import draw_items
+from exam_app.services.audience import may_sit
+from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.responses import clean_response
 from exam_app.services.results import finalise_if_graded
@@ -37,52 +40,59 @@ def _candidate_code() -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
 
 
-def _effective_rule(question_rule: str | None, kind: str, paper: Paper) -> str | None:
+def _effective_rule(d: DrawnItem, paper: Paper) -> str | None:
+    """The rule set on the item in the paper, else the section's, else the bank's."""
+    kind = d.question.kind
     if kind == "multi":
-        return question_rule or paper.multi_rule
+        return d.rule_override or d.section.multi_rule or d.question.rule or paper.multi_rule
     if kind == "fill":
-        return question_rule or "per_blank"
+        return d.rule_override or d.section.fill_rule or d.question.rule or "per_blank"
     return None
 
 
 def find_attempt(paper: Paper, user: User) -> Attempt | None:
+    """The person's latest attempt at this paper (any version of it)."""
     return db.session.scalar(
-        select(Attempt).where(Attempt.paper_id == paper.id, Attempt.user_id == user.id)
+        select(Attempt)
+        .join(Paper, Attempt.paper_id == Paper.id)
+        .where(Paper.lineage_id == paper.lineage, Attempt.user_id == user.id)
+        .order_by(Attempt.number.desc())
     )
 
 
-def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Attempt:
-    """Start, or resume, `user`'s attempt; the drawn items are frozen in it."""
-    now = now or utcnow()
-    if not user.has_role(Role.STAFF):
-        raise NotAllowed("只有客服人员可以参加考试。")
-    existing = find_attempt(paper, user)
-    if existing:
-        close_if_overdue(existing, now)
-        return existing
-    if paper.status != "published":
-        raise ServiceError("这份试卷尚未发布。")
-    if now < paper.opens_at:
-        raise ServiceError("考试尚未开始，请在开放时间内进入。")
-    if now >= paper.closes_at:
-        raise ServiceError("考试已经结束，不能再开始作答。")
+def _sections_snapshot(paper: Paper) -> list[dict]:
+    return [
+        {
+            "position": s.position,
+            "title": s.title,
+            "instructions": s.instructions,
+            "mode": s.mode,
+            "choose_count": s.choose_count,
+            "max": str(s.total_points),
+        }
+        for s in paper.sections
+    ]
 
-    seed = secrets.randbits(31)
-    drawn = draw_items(paper, seed)
-    deadline = min(now + timedelta(minutes=paper.time_limit_minutes), paper.closes_at)
-    attempt = Attempt(
-        paper=paper,
-        user=user,
-        candidate_code=_candidate_code(),
-        seed=seed,
-        started_at=now,
-        deadline_at=deadline,
-        max_total=sum((d.points for d in drawn), start=0),
-    )
-    for position, d in enumerate(drawn, start=1):
+
+def _option_order(question, rng: random.Random, shuffle: bool) -> list[str] | None:
+    if not shuffle or question.kind not in ("single", "multi"):
+        return None
+    labels = [o["label"] for o in question.options]
+    rng.shuffle(labels)
+    return labels
+
+
+def build_items(paper: Paper, seed: int) -> tuple[list[dict], list[AttemptItem]]:
+    """The items a candidate with this seed gets, frozen, in the order shown."""
+    draw = draw_items(paper, seed)
+    order_rng = random.Random(seed ^ 0x5EED)  # independent of the draw, still reproducible
+    items = []
+    for position, d in enumerate(
+        arrange(draw.items, shuffle=paper.shuffle_items, rng=order_rng), 1
+    ):
         snapshot = d.question.snapshot()
-        snapshot["rule"] = _effective_rule(d.question.rule, d.question.kind, paper)
-        attempt.items.append(
+        snapshot["rule"] = _effective_rule(d, paper)
+        items.append(
             AttemptItem(
                 position=position,
                 section_position=d.section.position,
@@ -91,8 +101,48 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
                 kind=d.question.kind,
                 points=d.points,
                 snapshot=snapshot,
+                option_order=_option_order(d.question, order_rng, paper.shuffle_options),
             )
         )
+    return draw.log, items
+
+
+def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Attempt:
+    """Start, or resume, `user`'s attempt; the drawn items are frozen in it."""
+    now = now or utcnow()
+    if not user.has_role(Role.STAFF):
+        raise NotAllowed("只有客服人员可以参加考试。")
+    if not may_sit(paper, user):
+        raise NotAllowed("您不在这份试卷的考试名单中。")
+    latest = find_attempt(paper, user)
+    if latest is not None:
+        close_if_overdue(latest, now)
+        if latest.status == "in_progress":
+            return latest
+        if latest.number >= paper.attempts_allowed:
+            raise ServiceError(f"这份试卷最多可作答 {paper.attempts_allowed} 次，您已全部用完。")
+    if paper.status != "published":
+        raise ServiceError("这份试卷尚未发布或已关闭。")
+    if now < paper.opens_at:
+        raise ServiceError("考试尚未开始，请在开放时间内进入。")
+    if now >= paper.closes_at:
+        raise ServiceError("考试已经结束，不能再开始作答。")
+
+    seed = secrets.randbits(31)
+    draw_log, items = build_items(paper, seed)
+    attempt = Attempt(
+        paper=paper,
+        user=user,
+        number=(latest.number + 1) if latest else 1,
+        candidate_code=_candidate_code(),
+        seed=seed,
+        draw_log=draw_log,
+        sections=_sections_snapshot(paper),
+        started_at=now,
+        deadline_at=min(now + timedelta(minutes=paper.time_limit_minutes), paper.closes_at),
+        max_total=paper.total_points,
+        items=items,
+    )
     db.session.add(attempt)
     try:
         db.session.commit()
@@ -153,17 +203,41 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
         db.session.rollback()
         db.session.refresh(attempt)
         return False
+    mark_counted_choices(attempt)
     for item in attempt.items:
+        if not item.counted:
+            continue
         if item.kind in AUTO_KINDS:
             snap = item.snapshot
             outcome = score_item(item.kind, snap["key"], item.response, item.points, snap["rule"])
             set_score(item, outcome.score, source="auto", actor=None, reason="客观题自动评分")
+        elif not (item.response or "").strip():
+            # Nothing to read: a blank essay scores 0 without taking a reviewer's time.
+            set_score(item, Decimal(0), source="auto", actor=None, reason="未作答")
         else:
             item.needs_review = True
     db.session.commit()
     db.session.refresh(attempt)
     finalise_if_graded(attempt, now)
     return True
+
+
+def mark_counted_choices(attempt: Attempt) -> None:
+    """In a "任选 k 题" section the first k answered items (in the order shown) count;
+    the others are left unscored, as Chinese papers say: 多答者按题号顺序计前 k 题."""
+    for section in attempt.sections or []:
+        if section["mode"] != "choice":
+            continue
+        items = [i for i in attempt.items if i.section_position == section["position"]]
+        answered = [i for i in items if i.response not in (None, "", [])]
+        chosen = {i.id for i in answered[: section["choose_count"]]}
+        # Fewer answered than k: unanswered items fill the quota with 0 points.
+        for i in items:
+            if len(chosen) >= section["choose_count"]:
+                break
+            chosen.add(i.id)
+        for i in items:
+            i.counted = i.id in chosen
 
 
 def close_if_overdue(attempt: Attempt, now: datetime) -> bool:

@@ -16,32 +16,36 @@ def blank_count(snapshot: dict) -> int:
 
 
 def clean_response(item: AttemptItem, response: Any) -> Any:
-    where = f"第 {item.position} 题"
-    labels = {o["label"] for o in item.snapshot.get("options", [])}
+    return check_response(item.kind, item.snapshot, response, f"第 {item.position} 题")
+
+
+def check_response(kind: str, snapshot: dict, response: Any, where: str = "本题") -> Any:
+    """The response in its stored shape, or a Chinese error naming the item."""
+    labels = {o["label"] for o in snapshot.get("options", [])}
     if response in (None, "", []):
         return None
-    if item.kind == "single":
+    if kind == "single":
         if not isinstance(response, str) or response not in labels:
             raise ServiceError(f"{where}的选项无效。")
         return response
-    if item.kind == "multi":
+    if kind == "multi":
         if not isinstance(response, list) or not all(isinstance(r, str) for r in response):
             raise ServiceError(f"{where}的答案格式无效。")
         if not set(response) <= labels:
             raise ServiceError(f"{where}的选项无效。")
         return sorted(set(response))
-    if item.kind == "tf":
+    if kind == "tf":
         if not isinstance(response, bool):
             raise ServiceError(f"{where}只能选择“正确”或“错误”。")
         return response
-    if item.kind == "fill":
-        n = blank_count(item.snapshot)
+    if kind == "fill":
+        n = blank_count(snapshot)
         if not isinstance(response, list) or len(response) != n:
             raise ServiceError(f"{where}应有 {n} 个空。")
         if not all(isinstance(r, str) and len(r) <= MAX_BLANK for r in response):
             raise ServiceError(f"{where}的填空内容无效或过长（每空最多 {MAX_BLANK} 字）。")
         return response if any(r.strip() for r in response) else None
-    if item.kind == "essay":
+    if kind == "essay":
         if not isinstance(response, str):
             raise ServiceError(f"{where}的答案格式无效。")
         if len(response) > MAX_ESSAY:

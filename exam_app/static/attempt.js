@@ -66,7 +66,18 @@
   }
 
   function refreshBar() {
-    document.getElementById("answered").textContent = fieldsets.filter(answered).length;
+    const done = fieldsets.filter(answered);
+    document.getElementById("answered").textContent = done.length;
+    document.getElementById("progress").value = done.length;
+    fieldsets.forEach((fs) => {
+      const link = document.querySelector('[data-nav="' + fs.dataset.position + '"]');
+      if (link) link.classList.toggle("answered", answered(fs));
+    });
+    document.querySelectorAll(".choice-note").forEach((note) => {
+      const n = fieldsets.filter((fs) => fs.dataset.section === note.dataset.section && answered(fs)).length;
+      note.querySelector(".choice-count").textContent = n;
+      note.classList.toggle("error", n > Number(note.dataset.choose));
+    });
     const waiting = Object.keys(pending).length;
     if (closed) return;
     if (offline) {
@@ -104,6 +115,7 @@
       const data = await r.json().catch(() => ({}));
       offline = false;
       if (r.ok) {
+        if (typeof data.remaining === "number") endsAt = performance.now() + data.remaining * 1000;
         if (pending[pos] && pending[pos].seq <= data.seq) { delete pending[pos]; persist(); }
         if (!pending[pos]) setState(fs, "已保存", "saved");
       } else if (r.status === 409) {
@@ -142,6 +154,37 @@
     fs.addEventListener("input", (ev) => { if (ev.target.matches("textarea, input[type=text]")) changed(fs); });
   });
   window.addEventListener("online", () => { offline = false; flushAll(); });
+
+  // Flags for later: kept on the server too, so another browser shows them.
+  function postJson(url, payload) {
+    return fetch(url, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
+      body: JSON.stringify(payload),
+    });
+  }
+  fieldsets.forEach((fs) => {
+    const button = fs.querySelector("button.flag");
+    if (!button) return;
+    button.addEventListener("click", () => {
+      const on = button.getAttribute("aria-pressed") !== "true";
+      button.setAttribute("aria-pressed", String(on));
+      button.textContent = on ? "已标记" : "标记";
+      const link = document.querySelector('[data-nav="' + fs.dataset.position + '"]');
+      if (link) link.classList.toggle("flagged", on);
+      postJson(root.dataset.flagUrl, { position: Number(fs.dataset.position), flagged: on }).catch(() => {});
+    });
+  });
+
+  // Leaving the page is recorded for the lead; past the paper's limit the server submits.
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState !== "hidden" || closed) return;
+    postJson(root.dataset.leftUrl, {})
+      .then((r) => r.json())
+      .then((data) => { if (data.closed) { closed = true; window.location.reload(); } })
+      .catch(() => {});
+  });
   setInterval(flushAll, 5000);
   window.addEventListener("beforeunload", (ev) => {
     if (Object.keys(pending).length && !closed) { ev.preventDefault(); ev.returnValue = ""; }
@@ -173,7 +216,17 @@
   // The server owns the clock; this countdown only shows it. At zero the page submits
   // what it has; the server would close the attempt anyway.
   const cd = document.getElementById("countdown");
-  const endsAt = performance.now() + Number(cd.dataset.remaining) * 1000;
+  let endsAt = performance.now() + Number(cd.dataset.remaining) * 1000;
+  function syncClock() {
+    fetch(cd.dataset.clockUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+      .then((r) => r.json())
+      .then((data) => {
+        if (data.status && data.status !== "in_progress") { closed = true; window.location.reload(); return; }
+        endsAt = performance.now() + Number(data.remaining) * 1000;
+      })
+      .catch(() => {});
+  }
+  setInterval(syncClock, 60000);
   function tick() {
     const left = Math.max(0, Math.round((endsAt - performance.now()) / 1000));
     const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;

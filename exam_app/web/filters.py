@@ -55,3 +55,9 @@ def local_to_utc(value: datetime) -> datetime:
     """A time typed in the form (local wall clock) as naive UTC for storage."""
     zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
     return value.replace(tzinfo=zone).astimezone(UTC).replace(tzinfo=None)
+
+
+def utc_to_local(value: datetime) -> datetime:
+    """A stored time as the local wall clock, naive, for prefilling a form."""
+    zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
+    return value.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)

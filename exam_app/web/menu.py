@@ -1,4 +1,4 @@
-"""Each role sees only its own menu."""
+"""Each role sees only its own menu; reviewers also see how many answers wait for them."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from flask import Flask
 from flask_login import current_user
 
 from exam_app.models import Role
+from exam_app.models.base import utcnow
+from exam_app.services.claims import waiting_count
 
 # (role, endpoint, label) in the order shown.
 MENU = [
@@ -13,8 +15,9 @@ MENU = [
     (Role.STAFF, "records.mine", "我的考核档案"),
     (Role.REVIEWER, "review.queue", "阅卷"),
     (Role.LEAD, "papers.index", "试卷管理"),
-    (Role.LEAD, "papers.bank", "题库"),
+    (Role.LEAD, "bank.index", "题库"),
     (Role.LEAD, "papers.results", "成绩汇总"),
+    (Role.LEAD, "marking.index", "阅卷管理"),
     (Role.ADMIN, "admin.users", "用户管理"),
 ]
 
@@ -29,4 +32,7 @@ def menu_for(user) -> list[tuple[str, str]]:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_menu():
-        return {"menu": menu_for(current_user)}
+        waiting = None
+        if current_user.is_authenticated and current_user.has_role(Role.REVIEWER):
+            waiting = waiting_count(current_user, utcnow())  # one COUNT query per page
+        return {"menu": menu_for(current_user), "review_waiting": waiting}

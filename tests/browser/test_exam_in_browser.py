@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, AttemptItem, Role, ScoreEvent
+from exam_app.models import Attempt, AttemptItem, MarkingTask, Role, ScoreEvent
 from exam_app.models.base import utcnow
 from tests.factories import key_response, loop_paper, person
 from tests.helpers import PASSWORD
@@ -101,7 +101,7 @@ def test_answers_survive_a_cut_network_and_a_reload_then_submit_once(page, live)
         .join(AttemptItem)
         .where(AttemptItem.attempt_id == attempt.id)
     )
-    assert events == len(objective)
+    assert events == len(objective) + 1  # the blank essay scored 0 once; the other awaits review
 
 
 def test_when_the_clock_runs_out_the_attempt_is_submitted_with_its_answers(page, live):
@@ -127,13 +127,15 @@ def test_a_reviewer_marks_a_case_answer_through_the_rubric_form(page, live, chro
     page.locator("#submit-button").click()
     page.wait_for_url("**/result")
 
-    person("marker", Role.REVIEWER)
+    marker = person("marker", Role.REVIEWER)
     reviewer = chromium.new_context(base_url=live.base_url).new_page()
     _login(reviewer, "marker")
     reviewer.goto("/review/")
     row = reviewer.locator("tr", has_text=f"第 {case_item.position} 题")
     assert attempt.candidate_code in row.text_content()
-    row.get_by_role("link", name="评阅").click()
+    row.get_by_role("button", name="领取评阅").click()  # the claim keeps other reviewers off
+    reviewer.wait_for_url(f"**/review/items/{case_item.id}")
+    assert "您已领取这道题" in reviewer.locator("#claim-state").text_content()
     rubric = case_item.snapshot["rubric"]
     for criterion in rubric:
         reviewer.get_by_label(f"{criterion['title']}得分").fill(criterion["points"])
@@ -144,4 +146,6 @@ def test_a_reviewer_marks_a_case_answer_through_the_rubric_form(page, live, chro
     db.session.expire_all()
     item = db.session.get(AttemptItem, case_item.id)
     assert item.score == case_item.points and not item.needs_review
+    task = db.session.scalar(select(MarkingTask).where(MarkingTask.attempt_item_id == item.id))
+    assert (task.status, task.holder_id) == ("done", marker.id)
     reviewer.context.close()

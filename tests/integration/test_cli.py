@@ -16,7 +16,7 @@ def test_setup_creates_demo_accounts_and_a_paper_and_is_safe_to_run_again(app, r
     assert "演示账号" in first.output and "staff1" in first.output and "lead1" in first.output
     users = db.session.scalar(select(func.count(User.id)))
     papers = db.session.scalar(select(func.count(Paper.id)))
-    assert users == 7 and papers == 1
+    assert users == 7 and papers == 3  # the sample paper and the two shipped examples
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert db.session.scalar(select(func.count(User.id))) == users
@@ -53,3 +53,16 @@ def test_create_user_refuses_a_duplicate_staff_number_in_chinese(app, runner):
     assert runner.invoke(args=args).exit_code == 0
     again = runner.invoke(args=[*args[:2], "u2", *args[3:]])
     assert again.exit_code != 0 and "工号「S9」已存在" in again.output
+
+
+def test_the_shipped_example_papers_are_published_with_the_seeds_points(app, runner):
+    runner.invoke(args=["setup"])
+    skill = db.session.scalar(select(Paper).where(Paper.title == "客户服务技能考核任务书（示例）"))
+    assert skill.status == "published"
+    assert [(s.mode, s.total_points) for s in skill.sections] == [
+        ("fixed", 14), ("fixed", 10), ("fixed", 15), ("choice", 25),
+    ]  # fmt: skip
+    assert skill.sections[3].choose_count == 5 and len(skill.sections[3].items) == 12
+    quarterly = db.session.scalar(select(Paper).where(Paper.title == "季度综合考试（示例）"))
+    assert quarterly.status == "published" and quarterly.total_points == 100
+    assert quarterly.sections[-1].mode == "choice"

@@ -30,7 +30,13 @@ def _build_paper_as_lead(web) -> Paper:
             "closes_at": _local(now + timedelta(days=2)),
             "time_limit_minutes": "90",
             "pass_mark": "12",
+            "kind": "exam",
+            "attempts_allowed": "1",
             "multi_rule": "half",
+            "release_policy": "auto",
+            "marking_tolerance": "2",
+            "marking_rule": "average",
+            "appeal_days": "5",
         },
     )
     assert r.status_code == 302, r.get_data(as_text=True)

@@ -1,0 +1,97 @@
+"""Practice by topic with immediate feedback, and the wrong-answer book."""
+
+import random
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from exam_app.exams import bp
+from exam_app.exams.presenters import candidate_view, describe_key, describe_response
+from exam_app.extensions import db
+from exam_app.models import AttemptItem, Question
+from exam_app.services import ServiceError
+from exam_app.services import practice as practice_service
+
+
+def _as_item(question: Question, response=None) -> AttemptItem:
+    """A transient item so practice pages reuse the attempt page's rendering."""
+    return AttemptItem(
+        position=1, section_position=0, section_title="", kind=question.kind,
+        points=question.points, snapshot=question.snapshot(), response=response,
+        save_seq=0, flagged=False, counted=True,
+    )  # fmt: skip
+
+
+def response_from_form(question: Question, form) -> object:
+    name = "q1"
+    if question.kind == "multi":
+        return form.getlist(name)
+    if question.kind == "tf":
+        value = form.get(name)
+        return None if value is None else value == "true"
+    if question.kind == "fill":
+        blanks = len(question.key.get("blanks", []))
+        return [form.get(f"{name}-{n}", "") for n in range(blanks)]
+    return form.get(name) or None
+
+
+@bp.route("/practice")
+def practice():
+    return render_template("exams/practice_topics.html", topics=practice_service.topics())
+
+
+@bp.route("/practice/question")
+def practice_question():
+    topic = request.args.get("topic", "")
+    if request.args.get("mode") == "wrong":
+        entries = practice_service.wrong_book(current_user)
+        if not entries:
+            flash("错题本已清空，继续保持！", "success")
+            return redirect(url_for("exams.wrong_book"))
+        question = random.choice(entries).question
+    else:
+        question = practice_service.next_question(current_user, topic)
+        if question is None:
+            abort(404)
+    return render_template(
+        "exams/practice_question.html",
+        q=candidate_view(_as_item(question)),
+        question=question,
+        topic=topic,
+        mode=request.args.get("mode", ""),
+    )
+
+
+@bp.route("/practice/answer", methods=["POST"])
+def practice_answer():
+    question = db.session.scalar(
+        select(Question).where(Question.uid == request.form.get("uid", ""))
+    )
+    if question is None:
+        abort(404)
+    topic, mode = request.form.get("topic", ""), request.form.get("mode", "")
+    try:
+        feedback = practice_service.answer(
+            current_user, question, response_from_form(question, request.form)
+        )
+    except ServiceError as e:
+        flash(e.message, "error")
+        return redirect(url_for("exams.practice_question", topic=topic, mode=mode))
+    item = _as_item(question, feedback.response)
+    return render_template(
+        "exams/practice_feedback.html",
+        feedback=feedback,
+        q=candidate_view(item),
+        answer=describe_response(item),
+        key=describe_key(item),
+        topic=topic,
+        mode=mode,
+    )
+
+
+@bp.route("/wrong-book")
+def wrong_book():
+    return render_template(
+        "exams/wrong_book.html", entries=practice_service.wrong_book(current_user)
+    )

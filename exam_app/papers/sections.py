@@ -1,0 +1,104 @@
+"""Adding and removing a paper's sections."""
+
+from flask import abort, flash, redirect, url_for
+
+from exam_app.extensions import db
+from exam_app.models import Section
+from exam_app.papers import bp
+from exam_app.papers.common import flash_form_errors, paper_or_404, split_ids, topics
+from exam_app.papers.forms import ChoiceSectionForm, DrawSectionForm, EmptyForm, FixedSectionForm
+from exam_app.services import ServiceError
+from exam_app.services import papers as paper_service
+from exam_app.web.choices import choices
+
+
+def _back(paper_id: int):
+    return redirect(url_for("papers.detail", paper_id=paper_id) + "#sections")
+
+
+def _run(call, *args, **kwargs) -> None:
+    try:
+        call(*args, **kwargs)
+    except ServiceError as e:
+        flash(e.message, "error")
+    else:
+        flash("已添加大题。", "success")
+
+
+@bp.route("/<int:paper_id>/sections/fixed", methods=["POST"])
+def add_fixed(paper_id: int):
+    paper = paper_or_404(paper_id)
+    form = FixedSectionForm(prefix="fixed")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        _run(
+            paper_service.add_fixed_section,
+            paper,
+            title=form.title.data,
+            question_uids=split_ids(form.question_uids.data),
+            points=form.points.data,
+            multi_rule=form.multi_rule.data or None,
+            fill_rule=form.fill_rule.data or None,
+        )
+    return _back(paper.id)
+
+
+@bp.route("/<int:paper_id>/sections/choice", methods=["POST"])
+def add_choice(paper_id: int):
+    paper = paper_or_404(paper_id)
+    form = ChoiceSectionForm(prefix="choice")
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        _run(
+            paper_service.add_choice_section,
+            paper,
+            title=form.title.data,
+            question_uids=split_ids(form.question_uids.data),
+            choose_count=form.choose_count.data,
+            points_each=form.points_each.data,
+        )
+    return _back(paper.id)
+
+
+@bp.route("/<int:paper_id>/sections/draw", methods=["POST"])
+def add_draw(paper_id: int):
+    paper = paper_or_404(paper_id)
+    form = DrawSectionForm(prefix="draw")
+    form.topic.choices = choices([("", "不限"), *((t, t) for t in topics())])
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+    else:
+        rule = paper_service.DrawRule(
+            count=form.count.data,
+            points_each=form.points_each.data,
+            topic=form.topic.data or None,
+            kind=form.kind.data or None,
+            tag=(form.tag.data or "").strip() or None,
+            difficulty_min=form.difficulty_min.data,
+            difficulty_max=form.difficulty_max.data,
+        )
+        _run(
+            paper_service.add_draw_section,
+            paper,
+            title=form.title.data,
+            rule=rule,
+            multi_rule=form.multi_rule.data or None,
+            fill_rule=form.fill_rule.data or None,
+        )
+    return _back(paper.id)
+
+
+@bp.route("/<int:paper_id>/sections/<int:section_id>/delete", methods=["POST"])
+def delete_section(paper_id: int, section_id: int):
+    paper = paper_or_404(paper_id)
+    section = db.session.get(Section, section_id)
+    if section is None or section.paper_id != paper.id:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            paper_service.remove_section(paper, section)
+        except ServiceError as e:
+            flash(e.message, "error")
+    return _back(paper.id)
