@@ -16,28 +16,27 @@ from decimal import Decimal
 
 from .build import Draft, DraftOption
 from .gift import blocks
-from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row, problem_text
+from .imported import (
+    PLACEHOLDER_ID,
+    IdAssigner,
+    ImportedBank,
+    build_row,
+    decode_text_upload,
+    problem_text,
+)
 from .kinds import LABELS
 from .lines import nfkc
 from .model import ContentError
 
 OPTION_RE = re.compile(r"^([A-Z])\s*[.)、．）]\s*(.*)$")
 ANSWER_RE = re.compile(r"^(?:ANSWER|答案)\s*[:：]\s*(.*)$", re.IGNORECASE)
-MAX_BYTES = 5_000_000
 
 
 def read_aiken(data: bytes | str, name: str, default_topic: str = "") -> ImportedBank:
     result = ImportedBank()
-    if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            result.errors.append(ContentError(name, 0, "文件过大：最多 5 MB"))
-            return result
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            result.errors.append(ContentError(name, line, "文件不是 UTF-8 编码，请另存为 UTF-8"))
-            return result
+    data = decode_text_upload(data, name, result)
+    if data is None:
+        return result
     if not default_topic.strip():
         result.errors.append(ContentError(name, 0, "Aiken 文件不含知识点：导入时请填写知识点"))
         return result

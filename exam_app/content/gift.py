@@ -18,7 +18,14 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from .build import Draft, DraftOption
-from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row, problem_text
+from .imported import (
+    PLACEHOLDER_ID,
+    IdAssigner,
+    ImportedBank,
+    build_row,
+    decode_text_upload,
+    problem_text,
+)
 from .lines import ID_RE, split_lines
 from .model import CaseSpec, ContentError
 from .question import MAX_SOURCE, MAX_TOPIC
@@ -35,7 +42,6 @@ WEIGHT_RE = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
 FORMAT_RE = re.compile(r"^\[(moodle|html|plain|markdown)\]")
 ID_TAG_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
 TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])*)\]")
-MAX_BYTES = 5_000_000
 
 
 def escape_pre(text: str) -> str:
@@ -69,16 +75,9 @@ def blocks(text: str) -> list[list[tuple[int, str]]]:
 
 def read_gift(data: bytes | str, name: str, default_topic: str = "") -> ImportedBank:
     result = ImportedBank()
-    if isinstance(data, bytes):
-        if len(data) > MAX_BYTES:
-            result.errors.append(ContentError(name, 0, "文件过大：最多 5 MB"))
-            return result
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = data.count(b"\n", 0, exc.start) + 1
-            result.errors.append(ContentError(name, line, "文件不是 UTF-8 编码，请另存为 UTF-8"))
-            return result
+    data = decode_text_upload(data, name, result)
+    if data is None:
+        return result
     if PLACEHOLDER_RE.search(data):
         line = data[: PLACEHOLDER_RE.search(data).start()].count("\n") + 1
         result.errors.append(

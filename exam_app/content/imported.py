@@ -28,6 +28,24 @@ class ImportedBank:
         return not self.errors
 
 
+MAX_TEXT_BYTES = 5_000_000
+
+
+def decode_text_upload(data: bytes | str, name: str, result: ImportedBank) -> str | None:
+    """A text upload (GIFT, Aiken) as str, or None with the reason added to `result`."""
+    if isinstance(data, str):
+        return data
+    if len(data) > MAX_TEXT_BYTES:
+        result.errors.append(ContentError(name, 0, "文件过大：最多 5 MB"))
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        result.errors.append(ContentError(name, line, "文件不是 UTF-8 编码，请另存为 UTF-8"))
+        return None
+
+
 def slug(name: str) -> str:
     """A name as an id if it can be one: "Kanji Origins" -> "kanji-origins"."""
     text = re.sub(r"[^a-z0-9]+", "-", name.strip().lower()).strip("-")
