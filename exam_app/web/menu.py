@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, request
 from flask_login import current_user
 
 from exam_app.models import Role
@@ -29,10 +29,27 @@ def menu_for(user) -> list[tuple[str, str]]:
     return [(endpoint, label) for role, endpoint, label in MENU if role in roles]
 
 
+def active_entry(menu: list[tuple[str, str]], endpoint: str | None) -> str | None:
+    """The menu entry the current page belongs to: the exact page, else the first
+    entry of the same blueprint (试卷管理 for a paper's pages, not 成绩汇总 too)."""
+    if not endpoint:
+        return None
+    endpoints = [e for e, _label in menu]
+    if endpoint in endpoints:
+        return endpoint
+    blueprint = endpoint.split(".")[0]
+    return next((e for e in endpoints if e.split(".")[0] == blueprint), None)
+
+
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_menu():
         waiting = None
         if current_user.is_authenticated and current_user.has_role(Role.REVIEWER):
             waiting = waiting_count(current_user, utcnow())  # one COUNT query per page
-        return {"menu": menu_for(current_user), "review_waiting": waiting}
+        menu = menu_for(current_user)
+        return {
+            "menu": menu,
+            "menu_active": active_entry(menu, request.endpoint),
+            "review_waiting": waiting,
+        }

@@ -107,3 +107,14 @@ def test_login_does_not_follow_an_outside_next_link(app, client):
         "/login?next=https://evil.example/", {"username": "someone", "password": "correct-horse-42"}
     )
     assert response.status_code == 302 and response.headers["Location"] == "/exams/"
+
+
+def test_the_menu_marks_the_page_the_user_is_on(app, make_client):
+    person("who", Role.LEAD)
+    web = make_client()
+    web.login("who")
+    nav = web.get("/papers/results").get_data(as_text=True).split("</nav>")[0]
+    assert nav.count('aria-current="page"') == 1
+    assert 'aria-current="page">成绩汇总</a>' in nav
+    nav = web.get("/papers/new").get_data(as_text=True).split("</nav>")[0]
+    assert 'aria-current="page">试卷管理</a>' in nav
