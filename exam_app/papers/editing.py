@@ -98,6 +98,8 @@ def detail(paper_id: int):
         problems=paper_service.publish_problems(paper) if paper.status == "draft" else [],
         kind_labels=KIND_LABELS,
         rule_labels={**MULTI_RULES, **FILL_RULES},
+        multi_rules=MULTI_RULES,
+        fill_rules=FILL_RULES,
     )
 
 

@@ -1,9 +1,9 @@
 """Adding and removing a paper's sections."""
 
-from flask import abort, flash, redirect, url_for
+from flask import abort, flash, redirect, request, url_for
 
 from exam_app.extensions import db
-from exam_app.models import Section
+from exam_app.models import Section, SectionItem
 from exam_app.papers import bp
 from exam_app.papers.common import flash_form_errors, paper_or_404, split_ids, topics
 from exam_app.papers.forms import ChoiceSectionForm, DrawSectionForm, EmptyForm, FixedSectionForm
@@ -101,4 +101,20 @@ def delete_section(paper_id: int, section_id: int):
             paper_service.remove_section(paper, section)
         except ServiceError as e:
             flash(e.message, "error")
+    return _back(paper.id)
+
+
+@bp.route("/<int:paper_id>/items/<int:item_id>/rule", methods=["POST"])
+def set_item_rule(paper_id: int, item_id: int):
+    paper = paper_or_404(paper_id)
+    item = db.session.get(SectionItem, item_id)
+    if item is None or item.section_id not in {s.id for s in paper.sections}:
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        try:
+            paper_service.set_item_rule(paper, item, request.form.get("rule") or None)
+        except ServiceError as e:
+            flash(e.message, "error")
+        else:
+            flash(f"已设置 {item.question.uid} 的评分规则。", "success")
     return _back(paper.id)

@@ -240,3 +240,15 @@ def describe_rule(section: Section) -> str:
     if section.draw_difficulty_min or section.draw_difficulty_max:
         parts.append(f"难度 {section.draw_difficulty_min or 1}–{section.draw_difficulty_max or 5}")
     return "、".join(parts)
+
+
+def set_item_rule(paper: Paper, item: SectionItem, rule: str | None) -> None:
+    """The scoring rule of one multi-answer or fill-in item on this paper (None: inherit)."""
+    editable(paper)
+    allowed = {"multi": MULTI_RULES, "fill": FILL_RULES}.get(item.question.kind)
+    if allowed is None:
+        raise ServiceError("只有多选题和填空题可以单独设置评分规则。", field="rule")
+    if rule and rule not in allowed:
+        raise ServiceError("评分规则无效。", field="rule")
+    item.rule = rule or None
+    db.session.commit()

@@ -9,6 +9,7 @@ from exam_app.services.paper_sections import (
     describe_rule,
     draw_pool_size,
     remove_section,
+    set_item_rule,
 )
 from exam_app.services.paper_settings import PaperSettings, create_paper, update_settings
 
@@ -26,5 +27,6 @@ __all__ = [
     "publish_problems",
     "remove_section",
     "revise",
+    "set_item_rule",
     "update_settings",
 ]

@@ -256,3 +256,23 @@ def test_a_second_attempt_when_the_paper_allows_two(lead):
     submit(second)
     with pytest.raises(ServiceError, match="最多可作答 2 次"):
         start_attempt(paper, staff)
+
+
+def test_a_rule_set_on_one_item_of_the_paper_wins_over_its_section(lead, make_client):
+    multi = db.session.scalars(select(Question).where(Question.kind == "multi")).first()
+    paper = _paper(lead)
+    section = paper_service.add_fixed_section(paper, title="多选", question_uids=[multi.uid],
+                                              multi_rule="exact")  # fmt: skip
+    web = make_client()
+    web.login("lead")
+    web.get(f"/papers/{paper.id}")
+    item = section.items[0]
+    web.post(f"/papers/{paper.id}/items/{item.id}/rule", {"rule": "weighted"})
+    db.session.refresh(item)
+    assert item.rule == "weighted"
+    assert "评分规则无效" in web.post(
+        f"/papers/{paper.id}/items/{item.id}/rule", {"rule": "per_blank"}, follow_redirects=True
+    ).get_data(as_text=True)
+    paper_service.publish(paper)
+    attempt = start_attempt(paper, person("s", Role.STAFF))
+    assert attempt.items[0].snapshot["rule"] == "weighted"
