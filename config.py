@@ -40,6 +40,11 @@ def _database_url(instance_dir: Path) -> str:
     return url or f"sqlite:///{instance_dir / 'exam.db'}"
 
 
+def date_list(text: str) -> list[str]:
+    """`2026-10-01, 2026-10-02` -> ["2026-10-01", "2026-10-02"]; checked where it is used."""
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
 class Config:
     """Defaults; create_app(test_config) overrides any of them."""
 
@@ -56,6 +61,18 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
+    # Behind one reverse proxy (nginx) that terminates HTTPS: trust its X-Forwarded-* headers.
+    TRUST_PROXY = os.environ.get("TRUST_PROXY", "0") == "1"
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")
+    # Sign-in throttling: this many failures per username and address in the window.
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
+
+    # The official calendar changes every year (State Council notice): public holidays and
+    # the weekend days worked instead (调休), as YYYY-MM-DD lists separated by commas.
+    # Appeal deadlines count working days with them.
+    HOLIDAYS = date_list(os.environ.get("HOLIDAYS", ""))
+    WORKING_WEEKENDS = date_list(os.environ.get("WORKING_WEEKENDS", ""))

@@ -7,7 +7,9 @@ from exam_app.exams.presenters import candidate_view, describe_key, describe_res
 from exam_app.extensions import db
 from exam_app.models import Attempt, Paper
 from exam_app.models.base import utcnow
+from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError
+from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.audience import may_sit
@@ -166,4 +168,14 @@ def result(attempt_id: int):
                     "review": by_item.get(item.id),
                 }
             )
-    return render_template("exams/result.html", attempt=attempt, released=released, details=details)
+    deadline = appeal_service.appeal_deadline(attempt)
+    return render_template(
+        "exams/result.html",
+        attempt=attempt,
+        released=released,
+        details=details,
+        appeals=appeal_service.appeals_by_item(attempt) if released else {},
+        appeal_deadline=deadline,
+        may_appeal=appeal_service.within_period(deadline, utcnow()),
+        appeal_form=AppealForm(),
+    )

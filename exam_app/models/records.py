@@ -16,7 +16,8 @@ SCORE_SOURCE_LABELS = {
     "auto": "自动评分",
     "review": "阅卷评分",
     "reconcile": "复核",
-    "appeal": "申诉",
+    "appeal": "申诉复核",
+    "regrade": "更正答案重评",
 }
 
 

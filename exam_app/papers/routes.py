@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from exam_app.extensions import db
 from exam_app.models import Attempt, Paper, QuarterResult, User
 from exam_app.papers import bp
-from exam_app.services.staff_files import results_of
+from exam_app.services.staff_files import staff_file as staff_file_of
 
 
 def _paper(paper_id: int) -> Paper:
@@ -43,5 +43,5 @@ def results():
 def staff_file(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
     return render_template(
-        "records/staff_file.html", person=person, results=results_of(person), own=False
+        "records/staff_file.html", file=staff_file_of(person, for_lead=True), own=False
     )

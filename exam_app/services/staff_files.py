@@ -1,11 +1,34 @@
-"""Reading a staff file: released results per quarter, newest first."""
+"""Reading a staff file (员工考核档案): results per quarter, trend, practice, appeals, and
+the score history every result is derived from."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from markupsafe import Markup
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from exam_app.extensions import db
-from exam_app.models import QuarterResult, User
+from exam_app.models import (
+    Appeal,
+    Attempt,
+    AttemptItem,
+    PracticeAnswer,
+    QuarterResult,
+    Question,
+    Role,
+    ScoreEvent,
+    User,
+)
+from exam_app.models.records import SCORE_SOURCE_LABELS
+from exam_app.services.appeals import appeals_of
+from exam_app.trend_chart import Point, trend_svg
+
+# Changes after release: what moves a result already in the file.
+LATE_SOURCES = ("appeal", "regrade")
 
 
 def results_of(user: User) -> list[QuarterResult]:
@@ -15,4 +38,155 @@ def results_of(user: User) -> list[QuarterResult]:
             .where(QuarterResult.user_id == user.id)
             .order_by(QuarterResult.quarter.desc(), QuarterResult.recorded_at.desc())
         )
+    )
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    at: datetime
+    position: int
+    source: str
+    source_label: str
+    score: Decimal
+    previous: Decimal | None
+    who: str
+    reason: str
+    after_release: bool
+
+
+@dataclass
+class AttemptHistory:
+    attempt_id: int
+    lines: list[ScoreLine] = field(default_factory=list)
+    released_total: Decimal | None = None  # the total when the result was first recorded
+
+    @property
+    def late_changes(self) -> list[ScoreLine]:
+        return [line for line in self.lines if line.after_release]
+
+
+@dataclass(frozen=True)
+class PracticeTopic:
+    topic: str
+    answered: int
+    correct: int
+    last_at: datetime
+
+
+@dataclass
+class StaffFile:
+    person: User
+    results: list[QuarterResult]
+    chart: Markup | None
+    practice: list[PracticeTopic]
+    appeals: list[Appeal]
+    histories: dict[int, AttemptHistory]
+
+    @property
+    def last_practice(self) -> datetime | None:
+        return max((p.last_at for p in self.practice), default=None)
+
+
+def _who(event: ScoreEvent, for_lead: bool) -> str:
+    """Leads see names; the staff member sees roles only, so marking stays blind."""
+    actor = event.actor
+    if actor is None:
+        return "系统"
+    if for_lead:
+        return f"{actor.name}（{actor.username}）"
+    if event.source in ("regrade", "reconcile") or not actor.has_role(Role.REVIEWER):
+        return "培训负责人"
+    return "阅卷人"
+
+
+def _label(event: ScoreEvent) -> str:
+    if event.source == "reconcile" and event.reason.startswith("仲裁"):
+        return "仲裁"
+    return SCORE_SOURCE_LABELS.get(event.source, event.source)
+
+
+def histories_of(person: User, *, for_lead: bool) -> dict[int, AttemptHistory]:
+    """Every ScoreEvent of the person's released attempts, in the order they happened."""
+    rows = db.session.execute(
+        select(ScoreEvent, AttemptItem, Attempt)
+        .join(AttemptItem, ScoreEvent.attempt_item_id == AttemptItem.id)
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .where(Attempt.user_id == person.id, Attempt.status == "released")
+        .options(joinedload(ScoreEvent.actor))
+        .order_by(Attempt.id, ScoreEvent.id)
+    ).all()
+    histories: dict[int, AttemptHistory] = {}
+    latest: dict[int, Decimal] = {}
+    late_delta: dict[int, Decimal] = {}
+    for event, item, attempt in rows:
+        history = histories.setdefault(attempt.id, AttemptHistory(attempt.id))
+        previous = latest.get(item.id)
+        after = (
+            event.source in LATE_SOURCES
+            and attempt.released_at is not None
+            and event.created_at >= attempt.released_at
+        )
+        if after and item.counted:
+            delta = event.score - (previous or Decimal(0))
+            late_delta[attempt.id] = late_delta.get(attempt.id, Decimal(0)) + delta
+        history.lines.append(
+            ScoreLine(
+                at=event.created_at,
+                position=item.position,
+                source=event.source,
+                source_label=_label(event),
+                score=event.score,
+                previous=previous,
+                who=_who(event, for_lead),
+                reason=event.reason,
+                after_release=after,
+            )
+        )
+        latest[item.id] = event.score
+        if attempt.total is not None:
+            history.released_total = attempt.total - late_delta.get(attempt.id, Decimal(0))
+    return histories
+
+
+def practice_of(person: User) -> list[PracticeTopic]:
+    rows = db.session.execute(
+        select(
+            Question.topic,
+            func.count(PracticeAnswer.id),
+            func.sum(case((PracticeAnswer.correct.is_(True), 1), else_=0)),
+            func.max(PracticeAnswer.answered_at),
+        )
+        .join(Question, PracticeAnswer.question_id == Question.id)
+        .where(PracticeAnswer.user_id == person.id)
+        .group_by(Question.topic)
+        .order_by(func.count(PracticeAnswer.id).desc(), Question.topic)
+    ).all()
+    return [PracticeTopic(t, n, int(c or 0), last) for t, n, c, last in rows]
+
+
+def _chart(results: list[QuarterResult]) -> Markup | None:
+    if not results:
+        return None
+    ordered = sorted(results, key=lambda r: (r.quarter, r.recorded_at))
+    points = [
+        Point(
+            label=r.quarter,
+            percent=(r.total * 100 / r.max_total) if r.max_total else Decimal(0),
+            passed=r.passed,
+            title=f"{r.quarter} {r.paper_title}：{r.total.normalize():f} / {r.max_total.normalize():f}",
+        )
+        for r in ordered
+    ]
+    return Markup(trend_svg(points))  # every text in it is escaped by trend_svg
+
+
+def staff_file(person: User, *, for_lead: bool) -> StaffFile:
+    results = results_of(person)
+    return StaffFile(
+        person=person,
+        results=results,
+        chart=_chart(results),
+        practice=practice_of(person),
+        appeals=appeals_of(person),
+        histories=histories_of(person, for_lead=for_lead),
     )
