@@ -19,6 +19,8 @@ class Role(StrEnum):
     REVIEWER = "reviewer"
     LEAD = "lead"
     ADMIN = "admin"
+    # HR reads results and exports them for pay and promotion; it builds no papers.
+    HR = "hr"
 
     @property
     def label(self) -> str:
@@ -30,6 +32,7 @@ ROLE_LABELS = {
     Role.REVIEWER: "阅卷人",
     Role.LEAD: "培训负责人",
     Role.ADMIN: "系统管理员",
+    Role.HR: "人力资源",
 }
 
 
@@ -50,6 +53,7 @@ class User(UserMixin, db.Model):
     staff_no: Mapped[str] = mapped_column(String(30), unique=True)  # 工号
     name: Mapped[str] = mapped_column(String(50))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    position: Mapped[str] = mapped_column(String(50), default="", server_default="")  # 岗位
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
