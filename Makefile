@@ -7,7 +7,7 @@ TDEPS  := $(VENV)/.test-deps-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint format install system-test-deps bench clean
+.PHONY: run serve test lint format install system-test-deps bench clean
 
 $(DEPS): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ install: $(DEPS)
 run: $(DEPS)
 	$(BIN)/flask --app wsgi setup
 	$(BIN)/flask --app wsgi run --host $(HOST) --port $(PORT)
+
+## Production: upgrade the database, then serve with gunicorn (settings in gunicorn.conf.py).
+serve: $(DEPS)
+	$(BIN)/flask --app wsgi setup --no-demo
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Debian packages the tests drive for real: Chromium (browser tests) and PostgreSQL.
 system-test-deps:

@@ -116,6 +116,10 @@ def close_overdue_command() -> None:
 
 
 def init_app(app: Flask) -> None:
+    from exam_app.cli_backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     content_group.add_command(bank_cli.import_command)
     content_group.add_command(bank_cli.export_command)
     for command in (

@@ -6,6 +6,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from exam_app.auth import bp
 from exam_app.auth.forms import LoginForm
 from exam_app.models import Role
+from exam_app.models.base import utcnow
+from exam_app.services import sign_in
 from exam_app.services.accounts import authenticate
 
 HOME_BY_ROLE = [
@@ -42,11 +44,18 @@ def index():
 def login():
     form = LoginForm()
     if form.validate_on_submit():
+        now, addr = utcnow(), request.remote_addr or "-"
+        # Checked before the password: once blocked, even the right password waits.
+        if wait := sign_in.minutes_to_wait(form.username.data, addr, now):
+            flash(f"登录失败次数过多，请 {wait} 分钟后再试。", "error")
+            return render_template("auth/login.html", form=form), 429
         user = authenticate(form.username.data, form.password.data)
         if user is None:
+            sign_in.record_failure(form.username.data, addr, now)
             flash("用户名或密码错误。", "error")
         else:
             session.clear()  # a fresh session at login: no fixation
+            session["login_token"] = sign_in.open_session(user, form.username.data, addr, now)
             login_user(user)
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
@@ -55,6 +64,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
+    sign_in.close_session(session.get("login_token"))  # the old cookie stops working
     logout_user()
     session.clear()
     flash("您已退出登录。", "info")

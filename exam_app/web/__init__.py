@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from flask import Flask
 
-from exam_app.web import errors, filters, menu, session_user
+from exam_app.web import errors, filters, headers, health, menu, request_log, session_user
 
 
 def init_app(app: Flask) -> None:
+    request_log.init_app(app)
+    headers.init_app(app)
+    health.init_app(app)
     session_user.init_app(app)
     filters.init_app(app)
     menu.init_app(app)
