@@ -17,14 +17,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from exam_app import cli, database, web
     from exam_app.admin import bp as admin_bp
+    from exam_app.api import bp as api_bp
+    from exam_app.appeals import bp as appeals_bp
     from exam_app.auth import bp as auth_bp
     from exam_app.bank import bp as bank_bp
+    from exam_app.corrections import bp as corrections_bp
     from exam_app.exams import bp as exams_bp
     from exam_app.extensions import csrf, db, login_manager, migrate
     from exam_app.marking import bp as marking_bp
     from exam_app.papers import bp as papers_bp
     from exam_app.records import bp as records_bp
+    from exam_app.reports import bp as reports_bp
     from exam_app.review import bp as review_bp
+    from exam_app.staffing import bp as staffing_bp
 
     db.init_app(app)
     database.init_app(app)
@@ -34,6 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     web.init_app(app)
     cli.init_app(app)
 
-    for bp in (auth_bp, exams_bp, records_bp, review_bp, marking_bp, papers_bp, bank_bp, admin_bp):
+    for bp in (auth_bp, exams_bp, records_bp, review_bp, marking_bp, papers_bp, bank_bp, admin_bp,
+               reports_bp, staffing_bp, api_bp, appeals_bp, corrections_bp):  # fmt: skip
         app.register_blueprint(bp)
     return app

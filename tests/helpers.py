@@ -15,14 +15,17 @@ PASSWORD = "correct-horse-42"
 
 class WebClient:
     """Each request runs as a server would run it: in its own app context and database
-    session, not in the test's. Afterwards the test's session is ended so it reads what
-    the request committed."""
+    session, not in the test's. The test's session is ended around each request so it
+    holds no lock the request needs and reads what the request committed."""
 
     def __init__(self, client: FlaskClient):
         self._client = client
         self._token: str | None = None
 
     def _isolated(self, call, *args, **kw):
+        # End the test's own transaction first: on SQLite it may hold the write lock
+        # (BEGIN IMMEDIATE), which the request would wait for in vain.
+        db.session.commit()
         response = contextvars.Context().run(call, *args, **kw)
         db.session.commit()
         return response

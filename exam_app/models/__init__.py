@@ -1,5 +1,7 @@
 """Typed SQLAlchemy 2.0 models, one module per aggregate."""
 
+from exam_app.models.api_tokens import ApiToken
+from exam_app.models.appeals import Appeal, KeyCorrection
 from exam_app.models.attempts import Attempt, AttemptEvent, AttemptItem
 from exam_app.models.bank import Case, Question
 from exam_app.models.bank_versions import BankImport, CaseVersion, QuestionVersion
@@ -9,8 +11,11 @@ from exam_app.models.people import Department, Role, User, UserRole
 from exam_app.models.practice import PracticeAnswer
 from exam_app.models.records import QuarterResult, ScoreEvent
 from exam_app.models.reviews import Review
+from exam_app.models.sign_in import LoginFailure, LoginSession  # noqa: F401
 
 __all__ = [
+    "Appeal",
+    "ApiToken",
     "Attempt",
     "AttemptEvent",
     "AttemptItem",
@@ -18,6 +23,7 @@ __all__ = [
     "Case",
     "CaseVersion",
     "Department",
+    "KeyCorrection",
     "MarkingTask",
     "Paper",
     "PaperAudience",

@@ -14,11 +14,17 @@ MENU = [
     (Role.STAFF, "exams.index", "我的考试"),
     (Role.STAFF, "records.mine", "我的考核档案"),
     (Role.REVIEWER, "review.queue", "阅卷"),
+    (Role.REVIEWER, "appeals.queue", "申诉复核"),
     (Role.LEAD, "papers.index", "试卷管理"),
     (Role.LEAD, "bank.index", "题库"),
     (Role.LEAD, "papers.results", "成绩汇总"),
     (Role.LEAD, "marking.index", "阅卷管理"),
+    (Role.LEAD, "corrections.appeals", "申诉与更正"),
+    (Role.LEAD, "reports.index", "统计报表"),
+    (Role.HR, "reports.index", "统计报表"),
     (Role.ADMIN, "admin.users", "用户管理"),
+    (Role.ADMIN, "staffing.roster", "花名册导入"),
+    (Role.ADMIN, "staffing.tokens", "接口令牌"),
 ]
 
 
@@ -26,7 +32,8 @@ def menu_for(user) -> list[tuple[str, str]]:
     if not user.is_authenticated:
         return []
     roles = user.roles
-    return [(endpoint, label) for role, endpoint, label in MENU if role in roles]
+    # dict.fromkeys: an entry shared by two roles (统计报表) is shown once to someone with both.
+    return list(dict.fromkeys((endpoint, label) for role, endpoint, label in MENU if role in roles))
 
 
 def active_entry(menu: list[tuple[str, str]], endpoint: str | None) -> str | None:

@@ -39,7 +39,7 @@ def _answer(page, item, response):
 
 
 def _db_attempt(user_id) -> Attempt:
-    db.session.expire_all()
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
     return db.session.scalar(select(Attempt).where(Attempt.user_id == user_id))
 
 
@@ -70,7 +70,7 @@ def test_answers_survive_a_cut_network_and_a_reload_then_submit_once(page, live)
         _answer(page, item, key_response(item.snapshot))
     _answer(page, essays[0], "断网期间写下的答案")
     page.wait_for_function("document.getElementById('net').textContent.includes('网络已断开')")
-    db.session.expire_all()
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
     assert db.session.get(AttemptItem, essays[0].id).response is None
 
     # Network back: everything reaches the server without touching the page.
@@ -78,7 +78,7 @@ def test_answers_survive_a_cut_network_and_a_reload_then_submit_once(page, live)
     page.wait_for_function(
         "document.getElementById('net').textContent === '所有答案已保存'", timeout=20_000
     )
-    db.session.expire_all()
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
     for item in objective:
         assert db.session.get(AttemptItem, item.id).response == key_response(item.snapshot)
     assert db.session.get(AttemptItem, essays[0].id).response == "断网期间写下的答案"
@@ -143,7 +143,7 @@ def test_a_reviewer_marks_a_case_answer_through_the_rubric_form(page, live, chro
     reviewer.get_by_role("button", name="提交评分").click()
     reviewer.wait_for_url("**/review/")
     assert "已评分" in reviewer.content()
-    db.session.expire_all()
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
     item = db.session.get(AttemptItem, case_item.id)
     assert item.score == case_item.points and not item.needs_review
     task = db.session.scalar(select(MarkingTask).where(MarkingTask.attempt_item_id == item.id))

@@ -20,15 +20,24 @@ ALLOWED = {
     "papers": {Role.LEAD},
     "bank": {Role.LEAD},
     "admin": {Role.ADMIN},
+    "appeals": {Role.REVIEWER, Role.LEAD},
+    "corrections": {Role.LEAD},
+    "reports": {Role.LEAD, Role.HR},
+    "staffing": {Role.ADMIN},
 }
-PUBLIC = {"auth.login", "auth.index", "static"}
+# The JSON API answers bearer tokens, never the session: 401/403 as JSON, not a login page.
+# Its own rules are tested in test_api.py, so this session-based matrix leaves it out.
+TOKEN_AUTH = {"api"}
+# healthz: the load balancer's probe, deliberately open to anyone (no data, just ok/503);
+# tests/integration/test_security.py checks it.
+PUBLIC = {"auth.login", "auth.index", "static", "healthz"}
 ANY_SIGNED_IN = {"auth.logout"}
-ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN]
+ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR]
 
 
 def _routes(app):
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC:
+        if rule.endpoint in PUBLIC or rule.endpoint.split(".")[0] in TOKEN_AUTH:
             continue
         args = {name: 999_999 for name in rule.arguments}
         with app.test_request_context():
@@ -78,6 +87,7 @@ def test_each_role_reaches_only_its_own_pages(app, make_client, role):
         (Role.REVIEWER, ["阅卷"], ["我的考试", "试卷管理", "用户管理"]),
         (Role.LEAD, ["试卷管理", "题库", "成绩汇总"], ["我的考试", "用户管理"]),
         (Role.ADMIN, ["用户管理"], ["我的考试", "阅卷", "试卷管理"]),
+        (Role.HR, ["统计报表"], ["我的考试", "阅卷", "试卷管理", "用户管理"]),
     ],
     ids=lambda v: v.value if isinstance(v, Role) else None,
 )
