@@ -59,7 +59,8 @@ def live(tmp_path, sqlite_template):
 
 @pytest.fixture
 def page(chromium, live):
-    context = chromium.new_context(base_url=live.base_url, locale="zh-CN")
+    # bypass_csp: Playwright evaluates its wait conditions as strings, which our CSP forbids.
+    context = chromium.new_context(base_url=live.base_url, locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
     yield page
