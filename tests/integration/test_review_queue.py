@@ -93,15 +93,17 @@ def test_marks_given_on_an_unclaimed_answer_claim_and_close_it_at_once(answer):
 
 
 def _race(app, call, usernames) -> tuple[list, list]:
-    """Run call(user) for each user at the same moment, each in its own app context
-    (its own session and connection), as concurrent requests would."""
+    """Run call(user) for each user at the same moment, each in its own POST request
+    context (its own session and connection, and on SQLite a write transaction begun
+    IMMEDIATE), as concurrent requests would."""
     barrier = threading.Barrier(len(usernames))
     won, lost = [], []
 
     def run(username):
-        with app.app_context():
+        with app.test_request_context(method="POST"):
             user = _user(username)
-            barrier.wait()
+            db.session.commit()  # hold no lock while waiting for the other thread
+            barrier.wait(timeout=30)
             try:
                 won.append(call(user))
             except ServiceError as e:
@@ -114,6 +116,7 @@ def _race(app, call, usernames) -> tuple[list, list]:
         t.start()
     for t in threads:
         t.join()
+    db.session.commit()  # end this thread's read snapshot: the racers committed since
     return won, lost
 
 
