@@ -136,7 +136,7 @@ def save(attempt_id: int):
         saved=result.saved,
         seq=result.seq,
         saved_at=result.saved_at.isoformat() + "Z",
-        remaining=_remaining(attempt, utcnow()),
+        remaining=max(0, int((result.deadline_at - utcnow()).total_seconds())),
     )
 
 

@@ -71,15 +71,12 @@ class Paper(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
+    # Loaded when used, not with every paper: an attempt loads its paper on each save,
+    # and eager sections would drag every item and question of the paper along.
     sections: Mapped[list[Section]] = relationship(
-        back_populates="paper",
-        order_by="Section.position",
-        cascade="all, delete-orphan",
-        lazy="selectin",
+        back_populates="paper", order_by="Section.position", cascade="all, delete-orphan"
     )
-    audience: Mapped[list[PaperAudience]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin"
-    )
+    audience: Mapped[list[PaperAudience]] = relationship(cascade="all, delete-orphan")
 
     @property
     def status_label(self) -> str:

@@ -1,8 +1,9 @@
 from flask import abort, render_template, request
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, Paper, QuarterResult, User
+from exam_app.models import Attempt, Paper, QuarterResult, Section, User
 from exam_app.papers import bp
 from exam_app.services.staff_files import staff_file as staff_file_of
 
@@ -13,7 +14,11 @@ def _paper(paper_id: int) -> Paper:
 
 @bp.route("/")
 def index():
-    papers = db.session.scalars(select(Paper).order_by(Paper.created_at.desc())).all()
+    papers = db.session.scalars(
+        select(Paper)
+        .options(selectinload(Paper.sections).selectinload(Section.items))  # for the totals
+        .order_by(Paper.created_at.desc())
+    ).all()
     counts = dict(
         db.session.execute(select(Attempt.paper_id, func.count()).group_by(Attempt.paper_id)).all()
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import markdown as md
@@ -19,13 +20,27 @@ _ALLOWED_TAGS = {
 }  # fmt: skip
 
 
+_CACHED_UP_TO = 2000  # characters: stems and options, not long essay answers
+
+
 def render_markdown(text: str | None) -> Markup:
     """Markdown to HTML, then cleaned by nh3: content and answers may hold anything."""
-    html = md.markdown(text or "", extensions=["tables", "sane_lists"])
+    text = text or ""
+    return Markup(_cached_html(text) if len(text) <= _CACHED_UP_TO else _html(text))
+
+
+@lru_cache(maxsize=4096)
+def _cached_html(text: str) -> str:
+    # An attempt page renders ~4 texts per item and every candidate sees the same items:
+    # building a Markdown parser each time was 80 % of a 100-item page (bench/RESULTS.md).
+    return _html(text)
+
+
+def _html(text: str) -> str:
+    html = md.markdown(text, extensions=["tables", "sane_lists"])
     html = nh3.clean(html, tags=_ALLOWED_TAGS, attributes={"span": {"class"}})
     # Fill-in markers become visible numbered blanks (added after cleaning, fixed markup).
-    html = _BLANK.sub(lambda m: f'<span class="blank">（{int(m.group(1))}）</span>', html)
-    return Markup(html)
+    return _BLANK.sub(lambda m: f'<span class="blank">（{int(m.group(1))}）</span>', html)
 
 
 def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
