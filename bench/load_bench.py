@@ -1,0 +1,443 @@
+"""Load benchmark: the real app under gunicorn, driven over HTTP by Locust.
+
+Run (from the repository):
+  .venv/bin/pip install -r bench/requirements.txt
+  .venv/bin/python bench/load_bench.py --db sqlite
+  .venv/bin/python bench/load_bench.py --db postgresql
+
+Each run builds a fresh database (a SQLite file, or a throwaway PostgreSQL cluster made like
+tests/databases.py does), loads the shipped bank, creates the candidates and a published
+100-item objective paper through the app's services, serves `bench.bench_app:app` (the real
+app plus a bare view) with gunicorn on 127.0.0.1, and runs, one after the other:
+
+  1. throughput: THROUGHPUT_USERS users calling the bare view back to back, then as many
+     candidates saving back to back (same duration): saves/s against bare/s;
+  2. the exam: CANDIDATES users log in, all start within START_WINDOW s, save one answer
+     every SAVE_EVERY s for SAVE_SECONDS s, and submit within SUBMIT_WINDOW s while the
+     others still save; a few probes call the bare view all along.
+
+The workers' resident memory (VmRSS) is sampled every 2 s throughout. Afterwards every
+submitted attempt is graded again with the pure grader and compared, and ScoreEvents are
+counted per item. Results go to bench/results/<db>.json, and bench/RESULTS.md is written
+again from all result files (its "## Analysis" section, written by hand, is kept).
+Every phase is bounded in time; the server and the database are stopped at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import platform
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+VENV_BIN = Path(sys.executable).parent
+PASSWORD = "bench-password-1"
+sys.path.insert(0, str(ROOT))
+
+from bench.report import write_results  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def machine() -> dict:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if "model name" in line
+        ),
+        platform.processor(),
+    )
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
+        "load_before": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "python": platform.python_version(),
+    }
+
+
+# ---------------------------------------------------------------- the database
+
+
+def build_database(url: str, candidates: int, items: int) -> dict:
+    """Schema, shipped bank, candidates and a published paper, through the services."""
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from exam_app import create_app
+    from exam_app.extensions import db
+    from exam_app.models import Question, Role, User
+    from exam_app.models.base import utcnow
+    from exam_app.services.accounts import create_user
+    from exam_app.services.content_sync import sync_content
+    from exam_app.services.papers import add_fixed_section, create_paper, publish
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        if os.environ.get("EXAM_SCHEMA_FROM_MODELS") == "1":
+            db.create_all()
+        else:
+            upgrade()
+        sync_content(ROOT)
+        lead = create_user(username="bench-lead", name="压测负责人", staff_no="B0000",
+                           password=PASSWORD, roles={Role.LEAD})  # fmt: skip
+        # create_user hashes with scrypt (~70 ms of CPU each): the candidates share one
+        # cheap PBKDF2 hash so that setting up and signing in 2,000 people takes seconds.
+        # Sign-in is not among the targets; saves, starts and submissions do not hash.
+        cheap = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+        usernames = [f"cand{i:05d}" for i in range(candidates)]
+        for chunk in range(0, candidates, 500):
+            for i, name in enumerate(usernames[chunk : chunk + 500], chunk):
+                user = User(username=name, name=f"考生{i}", staff_no=f"C{i:05d}",
+                            password_hash=cheap)  # fmt: skip
+                user.set_roles({Role.STAFF})
+                db.session.add(user)
+            db.session.commit()
+        questions = db.session.scalars(
+            select(Question)
+            .where(Question.case_id.is_(None), Question.kind.in_(("single", "multi", "tf", "fill")))
+            .order_by(Question.uid)
+        ).all()
+        by_kind = {
+            k: [q for q in questions if q.kind == k] for k in ("single", "multi", "tf", "fill")
+        }
+        wanted = {"single": items // 2, "multi": items // 5, "tf": items // 5}
+        wanted["fill"] = items - sum(wanted.values())
+        chosen = [q for k, n in wanted.items() for q in by_kind[k][:n]]
+        assert len(chosen) == items, f"the bank has too few objective items ({len(chosen)})"
+        now = utcnow()
+        paper = create_paper(
+            title="压测：季度综合考试", quarter="2026Q4", created_by=lead,
+            opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1),
+            time_limit_minutes=180, pass_mark=str(items * 6 // 10),
+        )  # fmt: skip
+        add_fixed_section(paper, title="一、客观题", question_uids=[q.uid for q in chosen],
+                          points="1")  # fmt: skip
+        publish(paper)
+        responses = [[_right(q.snapshot()), _wrong(q.snapshot())] for q in chosen]
+        plan = {"paper_id": paper.id, "password": PASSWORD, "usernames": usernames,
+                "responses": responses}  # fmt: skip
+        db.session.remove()
+        db.engine.dispose()
+    return plan
+
+
+def _right(snap: dict):
+    key, kind = snap["key"], snap["kind"]
+    if kind in ("single", "tf"):
+        return key["answer"]
+    if kind == "multi":
+        return list(key["answers"])
+    return [alternatives[0][0] for alternatives in key["blanks"]]
+
+
+def _wrong(snap: dict):
+    kind = snap["kind"]
+    if kind == "tf":
+        return not snap["key"]["answer"]
+    labels = [o["label"] for o in snap["options"]]
+    if kind == "single":
+        return next(x for x in labels if x != snap["key"]["answer"])
+    if kind == "multi":
+        return labels[:1]
+    return ["不知道"] * len(snap["key"]["blanks"])
+
+
+def verify(url: str, paper_id: int) -> dict:
+    """Grade every submitted attempt again with the pure grader; count ScoreEvents per item."""
+    from sqlalchemy import func, select
+
+    from exam_app import create_app
+    from exam_app.extensions import db
+    from exam_app.grading import score_item
+    from exam_app.models import Attempt, AttemptItem, ScoreEvent
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        status = dict(
+            db.session.execute(
+                select(Attempt.status, func.count())
+                .where(Attempt.paper_id == paper_id)
+                .group_by(Attempt.status)
+            ).all()
+        )
+        events = dict(
+            db.session.execute(
+                select(ScoreEvent.attempt_item_id, func.count()).group_by(
+                    ScoreEvent.attempt_item_id
+                )
+            ).all()
+        )
+        items = db.session.execute(
+            select(AttemptItem, Attempt.total)
+            .join(Attempt, Attempt.id == AttemptItem.attempt_id)
+            .where(Attempt.paper_id == paper_id, Attempt.status != "in_progress")
+        ).all()
+        mismatched = not_once = 0
+        totals: dict[int, object] = {}
+        for item, total in items:
+            snap = item.snapshot
+            ref = score_item(item.kind, snap["key"], item.response, item.points, snap["rule"]).score
+            mismatched += item.score != ref
+            not_once += events.get(item.id, 0) != 1
+            totals.setdefault(item.attempt_id, [total, 0])[1] += ref
+        wrong_totals = sum(1 for total, ref in totals.values() if total != ref)
+        db.session.remove()
+        db.engine.dispose()
+    return {
+        "attempts_by_status": status,
+        "items_checked": len(items),
+        "items_score_differs_from_reference": mismatched,
+        "items_without_exactly_one_score_event": not_once,
+        "attempts_total_differs_from_reference": wrong_totals,
+    }
+
+
+# ---------------------------------------------------------------- PostgreSQL
+
+
+def start_postgres(workdir: Path) -> tuple[str, callable]:
+    from tests.databases import PostgresServer
+
+    server = PostgresServer()
+    server.start()  # max_connections 100: enough for 2-4 workers × a pool of 5 (+10)
+    return server.url(server.create_database()), server.stop
+
+
+# ---------------------------------------------------------------- the server
+
+
+class Server:
+    def __init__(self, url: str, workdir: Path, workers: int, threads: int):
+        self.port = free_port()
+        self.cmd = [
+            # The production settings (gunicorn.conf.py: preload, post_fork dispose), with the
+            # bind and worker count of the run; no worker recycling, so memory can be watched.
+            str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT),
+            "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "--threads", str(threads),
+            "--max-requests", "0", "--backlog", "4096", "bench.bench_app:app",
+        ]  # fmt: skip
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret-key",
+            "EXAM_INSTANCE_DIR": str(workdir / "instance"),
+        }
+        self.log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115 (closed in stop())
+        self.proc = subprocess.Popen(self.cmd, env=self.env, stdout=self.log, stderr=self.log)
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            raise RuntimeError("gunicorn did not start")
+        time.sleep(1.0)  # workers import the app
+
+    def workers(self) -> list[psutil.Process]:
+        return psutil.Process(self.proc.pid).children()
+
+    def stop(self) -> None:
+        self.proc.send_signal(signal.SIGTERM)
+        try:
+            self.proc.wait(20)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, server: Server):
+        super().__init__(daemon=True)
+        self.server, self.samples, self.stopped = server, [], threading.Event()
+        self.t0 = time.time()
+
+    def run(self) -> None:
+        while not self.stopped.wait(2.0):
+            row = {"t": round(time.time() - self.t0, 1)}
+            for w in self.server.workers():
+                try:
+                    for line in Path(f"/proc/{w.pid}/status").read_text().splitlines():
+                        if line.startswith("VmRSS:"):
+                            row[w.pid] = int(line.split()[1]) / 1024
+                except OSError:
+                    pass
+            self.samples.append(row)
+
+    def summary(self) -> dict:
+        pids = sorted({k for s in self.samples for k in s if k != "t"})
+        out = {}
+        for pid in pids:
+            series = [(s["t"], s[pid]) for s in self.samples if pid in s]
+            n = len(series)
+            first = sum(v for _, v in series[: max(1, n // 10)]) / max(1, n // 10)
+            last = sum(v for _, v in series[-max(1, n // 10) :]) / max(1, n // 10)
+            # after warm-up (first 20 % of the run) to the end: growth that would continue
+            warm = series[n // 5]
+            out[str(pid)] = {
+                "samples": n,
+                "seconds": series[-1][0] - series[0][0] if n else 0,
+                "min_mb": round(min(v for _, v in series), 1),
+                "max_mb": round(max(v for _, v in series), 1),
+                "first_10pct_mb": round(first, 1),
+                "last_10pct_mb": round(last, 1),
+                "after_warmup_mb": round(warm[1], 1),
+            }
+        return out
+
+
+# ---------------------------------------------------------------- Locust
+
+
+def locust(host: str, plan_file: Path, csv_prefix: Path, users: int, rate: float, seconds: int,
+           classes: list[str], extra_env: dict) -> tuple[list[dict], str, str]:  # fmt: skip
+    cmd = [
+        str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
+        "--host", host, "-u", str(users), "-r", str(rate), "--run-time", f"{seconds}s",
+        "--stop-timeout", "5", "--csv", str(csv_prefix), "--only-summary",
+        "--loglevel", "WARNING", *classes,
+    ]  # fmt: skip
+    env = {**os.environ, "BENCH_PLAN": str(plan_file), **{k: str(v) for k, v in extra_env.items()}}
+    subprocess.run(cmd, env=env, check=False, timeout=seconds + 60,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    rows = []
+    with open(f"{csv_prefix}_stats.csv", newline="") as fh:
+        for r in csv.DictReader(fh):
+            rows.append(
+                {
+                    "name": r["Name"] if r["Name"] != "Aggregated" else "(all)",
+                    "method": r["Type"],
+                    "count": int(r["Request Count"]),
+                    "failures": int(r["Failure Count"]),
+                    "rps": float(r["Requests/s"]),
+                    "p50": r["50%"],
+                    "p95": r["95%"],
+                    "p99": r["99%"],
+                    "max": round(float(r["Max Response Time"])),
+                }
+            )
+    failures = (
+        Path(f"{csv_prefix}_failures.csv").read_text()
+        if Path(f"{csv_prefix}_failures.csv").exists()
+        else ""
+    )
+    env_text = " ".join(f"{k}={v}" for k, v in extra_env.items())
+    return rows, f"{env_text} {shlex.join(cmd)}".strip(), failures
+
+
+# ---------------------------------------------------------------- main
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    p.add_argument("--candidates", type=int, default=2000)
+    p.add_argument("--items", type=int, default=100)
+    p.add_argument("--workers", type=int, default=2)
+    p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    p.add_argument("--throughput-users", type=int, default=16)
+    p.add_argument("--throughput-seconds", type=int, default=20)
+    p.add_argument("--login-seconds", type=int, default=30, help="before the start window")
+    p.add_argument("--start-window", type=int, default=10)
+    p.add_argument("--save-seconds", type=int, default=60, help="steady saving")
+    p.add_argument("--submit-window", type=int, default=30)
+    p.add_argument("--save-every", type=float, default=10)
+    p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument("--keep", action="store_true", help="keep the work folder")
+    args = p.parse_args()
+
+    info = {"machine": machine(), "date": dt.datetime.now().isoformat(timespec="seconds"),
+            "command": shlex.join([Path(sys.executable).relative_to(ROOT).as_posix() if sys.executable.startswith(str(ROOT)) else sys.executable, *sys.argv]),
+            "args": vars(args)}  # fmt: skip
+    workdir = Path(tempfile.mkdtemp(prefix="exam-bench-"))
+    os.environ.setdefault("EXAM_INSTANCE_DIR", str(workdir / "instance"))
+    os.environ.setdefault("SECRET_KEY", "bench-secret-key")
+    stop_db = None
+    server = None
+    try:
+        if args.db == "sqlite":
+            url = f"sqlite:///{workdir / 'exam.db'}"
+        else:
+            url, stop_db = start_postgres(workdir)
+        t = time.time()
+        n_total = args.candidates + args.throughput_users
+        plan = build_database(url, n_total, args.items)
+        info["setup_seconds"] = round(time.time() - t, 1)
+        plan_file = workdir / "plan.json"
+        plan_file.write_text(json.dumps(plan, ensure_ascii=False))
+        server = Server(url, workdir, args.workers, args.threads)
+        info["server_command"] = shlex.join(server.cmd)
+        host = f"http://127.0.0.1:{server.port}"
+        sampler = RssSampler(server)
+        sampler.start()
+        runs = {}
+        if not args.skip_throughput:
+            for cls in ("BareFlat", "SaveFlat"):
+                rows, cmd, failures = locust(
+                    host, plan_file, workdir / cls, args.throughput_users, args.throughput_users,
+                    args.throughput_seconds, [cls], {"BENCH_FIRST": args.candidates},
+                )  # fmt: skip
+                runs[cls] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
+        spawn_rate = max(10, args.candidates / (args.login_seconds * 0.6))
+        t0 = time.time() + args.login_seconds + 3
+        seconds = int(t0 - time.time() + args.start_window + args.save_seconds
+                      + args.submit_window + 8)  # fmt: skip
+        probes = 4
+        rows, cmd, failures = locust(
+            host, plan_file, workdir / "exam", args.candidates + probes, spawn_rate, seconds,
+            ["Candidate", "BareProbe"],
+            {"BENCH_T0": f"{t0:.3f}", "BENCH_START_WINDOW": args.start_window,
+             "BENCH_SAVE_SECONDS": args.save_seconds, "BENCH_SUBMIT_WINDOW": args.submit_window,
+             "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0},
+        )  # fmt: skip
+        runs["exam"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
+        sampler.stopped.set()
+        info["rss"] = sampler.summary()
+        info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
+        server.stop()
+        server = None
+        info["server_log_tail"] = (workdir / "gunicorn.log").read_text()[-3000:]
+        info["verify"] = verify(url, plan["paper_id"])
+        info["runs"] = runs
+    finally:
+        if server is not None:
+            server.stop()
+        if stop_db is not None:
+            stop_db()
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+    out = BENCH / "results"
+    out.mkdir(exist_ok=True)
+    (out / f"{args.db}.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    write_results()
+    print((BENCH / "RESULTS.md").read_text())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""Simulated candidates for bench/load_bench.py (which starts Locust with these settings).
+
+Environment (set by load_bench.py):
+  BENCH_PLAN      JSON file: paper id, password, usernames, a right and a wrong response
+                  for every position of the paper
+  BENCH_T0        epoch seconds at which the start window opens (exam mode)
+  BENCH_START_WINDOW, BENCH_SAVE_SECONDS, BENCH_SUBMIT_WINDOW, BENCH_SAVE_EVERY  seconds
+  BENCH_FIRST     index of the first candidate these users sign in as
+
+User classes (named on Locust's command line):
+  Candidate      logs in, waits for its moment in the start window, starts, opens the
+                 page, saves an answer every BENCH_SAVE_EVERY s, submits at its moment in
+                 the submission window, then idles
+  BareProbe      a few requests a second to the bare view, named by phase: the latency
+                 the machine gives a request that does no work, at the same moment
+  SaveFlat       (throughput) logs in, starts, then saves back to back
+  BareFlat       (throughput) calls the bare view back to back
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import random
+import re
+import time
+from pathlib import Path
+
+import gevent
+from locust import FastHttpUser, constant, constant_throughput, task
+
+PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
+T0 = float(os.environ.get("BENCH_T0", "0"))
+START_WINDOW = float(os.environ.get("BENCH_START_WINDOW", "10"))
+SAVE_SECONDS = float(os.environ.get("BENCH_SAVE_SECONDS", "60"))
+SUBMIT_WINDOW = float(os.environ.get("BENCH_SUBMIT_WINDOW", "30"))
+SAVE_EVERY = float(os.environ.get("BENCH_SAVE_EVERY", "10"))
+SUBMIT_OPENS = T0 + START_WINDOW + SAVE_SECONDS
+_next = itertools.count(int(os.environ.get("BENCH_FIRST", "0")))
+_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+_SEQ = itertools.count(1)
+
+
+def phase(now: float | None = None) -> str:
+    now = time.time() if now is None else now
+    if now < T0:
+        return "login"
+    if now < T0 + START_WINDOW:
+        return "start window"
+    if now < SUBMIT_OPENS:
+        return "steady"
+    return "submit window"
+
+
+class _Sitting(FastHttpUser):
+    abstract = True
+
+    def sign_in(self) -> None:
+        self.username = PLAN["usernames"][next(_next)]
+        page = self.client.get("/login", name="login page")
+        token = _META.search(page.text).group(1)
+        self.client.post(
+            "/login",
+            data={"csrf_token": token, "username": self.username, "password": PLAN["password"]},
+            name="login",
+            allow_redirects=False,
+        )
+
+    def begin(self, name: str) -> bool:
+        page = self.client.get("/exams/", name="my exams")
+        token = _META.search(page.text).group(1)
+        with self.client.post(
+            f"/exams/papers/{PLAN['paper_id']}/start",
+            data={"csrf_token": token},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as r:
+            where = r.headers.get("Location", "")
+            if r.status_code != 302 or "/exams/attempts/" not in where:
+                r.failure(f"start: {r.status_code} {where}")
+                return False
+        self.attempt = int(where.rstrip("/").rsplit("/", 1)[1])
+        page = self.client.get(f"/exams/attempts/{self.attempt}", name="attempt page")
+        self.token = _META.search(page.text).group(1)
+        return True
+
+    def save(self, name: str) -> None:
+        position = random.randrange(len(PLAN["responses"])) + 1
+        right, wrong = PLAN["responses"][position - 1]
+        # A client's ms clock in the app; here a global counter does (always increasing).
+        seq = int(time.time() * 1000) * 100 + next(_SEQ) % 100
+        with self.client.post(
+            f"/exams/attempts/{self.attempt}/answers",
+            json={"position": position, "response": random.choice((right, wrong)), "seq": seq},
+            headers={"X-CSRFToken": self.token, "Accept": "application/json"},
+            name=name,
+            catch_response=True,
+        ) as r:
+            if r.status_code != 200 or not r.json().get("ok"):
+                r.failure(f"save: {r.status_code} {r.text[:120]}")
+
+    def submit(self, name: str) -> None:
+        with self.client.post(
+            f"/exams/attempts/{self.attempt}/submit",
+            data={"csrf_token": self.token},
+            name=name,
+            allow_redirects=False,
+            catch_response=True,
+        ) as r:
+            if r.status_code != 302 or "/result" not in r.headers.get("Location", ""):
+                r.failure(f"submit: {r.status_code}")
+
+
+class Candidate(_Sitting):
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.sign_in()
+
+    @task
+    def sit(self) -> None:
+        start_at = T0 + random.uniform(0, START_WINDOW)
+        submit_at = SUBMIT_OPENS + random.uniform(0, SUBMIT_WINDOW)
+        gevent.sleep(max(0.0, start_at - time.time()))
+        if not self.begin(f"start [{phase()}]"):
+            gevent.sleep(10**6)
+        next_save = time.time() + random.uniform(0, SAVE_EVERY)
+        while True:
+            if next_save >= submit_at:
+                gevent.sleep(max(0.0, submit_at - time.time()))
+                self.submit(f"submit [{phase()}]")
+                gevent.sleep(10**6)  # submitted: this candidate is done
+            gevent.sleep(max(0.0, next_save - time.time()))
+            self.save(f"save [{phase()}]")
+            next_save += SAVE_EVERY
+
+
+class BareProbe(FastHttpUser):
+    fixed_count = int(os.environ.get("BENCH_PROBES", "4"))
+    wait_time = constant_throughput(2)
+
+    @task
+    def bare(self) -> None:
+        self.client.get("/bench/bare", name=f"bare [{phase()}]")
+
+
+class SaveFlat(_Sitting):
+    wait_time = constant(0)
+
+    def on_start(self) -> None:
+        self.sign_in()
+        self.begin("start [throughput]")
+
+    @task
+    def saving(self) -> None:
+        self.save("save [throughput]")
+
+
+class BareFlat(FastHttpUser):
+    wait_time = constant(0)
+
+    @task
+    def bare(self) -> None:
+        self.client.get("/bench/bare", name="bare [throughput]")

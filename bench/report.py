@@ -1,0 +1,129 @@
+"""Write bench/RESULTS.md from bench/results/*.json (kept: the hand-written "## Analysis")."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+MARK = "## Analysis"
+
+
+def _row(rows: list[dict], name: str) -> dict | None:
+    return next((r for r in rows if r["name"] == name), None)
+
+
+def _ms(value) -> float | None:
+    return None if value in (None, "N/A", "") else float(value)
+
+
+def targets(info: dict) -> list[tuple[str, str, str, str]]:
+    """(target, measured, verdict, note)"""
+    out = []
+    runs = info["runs"]
+    exam = runs["exam"]["rows"]
+    if "BareFlat" in runs:
+        bare = _row(runs["BareFlat"]["rows"], "bare [throughput]")
+        save = _row(runs["SaveFlat"]["rows"], "save [throughput]")
+        ratio = save["rps"] / bare["rps"] if bare and save and bare["rps"] else 0
+        out.append(("autosave ≥ ½ of bare throughput",
+                    f"{save['rps']:.0f} / {bare['rps']:.0f} req/s = {ratio:.2f}",
+                    "met" if ratio >= 0.5 else "missed", f"errors {save['failures']}"))  # fmt: skip
+
+    def latency(label, name, limit, need_count=None):
+        r = _row(exam, name)
+        if r is None:
+            out.append((label, "no requests", "missed", ""))
+            return
+        p95 = _ms(r["p95"])
+        ok = p95 is not None and p95 < limit and r["failures"] == 0
+        if need_count is not None and r["count"] < need_count:
+            ok = False
+        note = f"{r['count']} requests, {r['failures']} errors"
+        out.append((label, f"p95 {r['p95']} ms", "met" if ok else "missed", note))
+
+    n = info["args"]["candidates"]
+    latency(f"{n} saving every {info['args']['save_every']:g} s: p95 < 100 ms, no errors",
+            "save [steady]", 100)  # fmt: skip
+    latency(f"{n} starting within {info['args']['start_window']} s: p95 < 1 s, no errors",
+            "start [start window]", 1000, n)  # fmt: skip
+    latency(f"{n} submitting within {info['args']['submit_window']} s: p95 < 1 s, no errors",
+            "submit [submit window]", 1000, n)  # fmt: skip
+    latency("saves during the submission window (p95 < 100 ms)", "save [submit window]", 100)
+    v = info.get("verify", {})
+    bad = (v.get("items_score_differs_from_reference", 1)
+           + v.get("items_without_exactly_one_score_event", 1)
+           + v.get("attempts_total_differs_from_reference", 1))  # fmt: skip
+    out.append(("each submission graded once, equal to the reference grading",
+                f"{v.get('items_checked')} items re-graded; {v.get('items_score_differs_from_reference')} differ; "
+                f"{v.get('items_without_exactly_one_score_event')} without exactly 1 ScoreEvent",
+                "met" if bad == 0 else "missed", f"attempts: {v.get('attempts_by_status')}"))  # fmt: skip
+    rss = info.get("rss", {})
+    if rss:
+        peak = max(w["max_mb"] for w in rss.values())
+        growth = max(w["last_10pct_mb"] - w["after_warmup_mb"] for w in rss.values())
+        secs = max(w["seconds"] for w in rss.values())
+        ok = peak < 150 and growth < 10
+        out.append((f"memory per worker < 150 MB, flat (run of {secs:.0f} s)",
+                    f"peak {peak:.0f} MB; growth after warm-up {growth:+.1f} MB",
+                    "met" if ok else "missed", "10-minute target: see the run length"))  # fmt: skip
+    return out
+
+
+def _table(rows: list[dict]) -> list[str]:
+    lines = ["| endpoint [phase] | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for r in rows:
+        lines.append(f"| {r['method']} {r['name']} | {r['count']} | {r['failures']} | "
+                     f"{r['rps']:.1f} | {r['p50']} | {r['p95']} | {r['p99']} | {r['max']} |")  # fmt: skip
+    return lines
+
+
+def section(db: str, info: dict) -> list[str]:
+    m = info["machine"]
+    lines = [f"## {db}", "",
+             f"- date: {info['date']}; setup (schema, bank, {info['args']['candidates']} candidates, paper): {info['setup_seconds']} s",
+             f"- machine: {m['nproc']} cores ({m['cpu']}), {m['memory_gib']} GiB, Python {m['python']}; "
+             f"load average before {m['load_before']}, after {m.get('load_after')} (shared with other engineers)",
+             f"- command: `{info['command']}`",
+             f"- server: `{info['server_command']}`", ""]  # fmt: skip
+    lines += ["| target | measured | verdict | note |", "| --- | --- | --- | --- |"]
+    lines += [f"| {a} | {b} | **{c}** | {d} |" for a, b, c, d in targets(info)]
+    for name, run in info["runs"].items():
+        lines += ["", f"### {name}", "", f"`{run['command']}`", "", *_table(run["rows"])]
+        if run.get("failures", "").count("\n") > 1:
+            lines += ["", "Failures:", "", "```", run["failures"].strip()[:1500], "```"]
+    lines += ["", "### worker memory (VmRSS, MB)", "",
+              "| worker pid | samples | seconds | first 10 % | after warm-up | last 10 % | max |",
+              "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for pid, w in info.get("rss", {}).items():
+        lines.append(f"| {pid} | {w['samples']} | {w['seconds']:.0f} | {w['first_10pct_mb']} | "
+                     f"{w['after_warmup_mb']} | {w['last_10pct_mb']} | {w['max_mb']} |")  # fmt: skip
+    lines += [
+        "",
+        "### grading check",
+        "",
+        "```",
+        json.dumps(info.get("verify"), ensure_ascii=False, indent=1),
+        "```",
+        "",
+    ]
+    return lines
+
+
+def write_results() -> None:
+    path = BENCH / "RESULTS.md"
+    kept = ""
+    if path.exists() and MARK in path.read_text():
+        kept = path.read_text()[path.read_text().index(MARK) :]
+    lines = ["# Load benchmark results", "",
+             "Written by `bench/load_bench.py` (see its docstring); only the Analysis section is",
+             "written by hand. Latencies are Locust's, in ms, measured on the same 2-core machine",
+             "that runs the load generator; `bare` is `/bench/bare` of the same app in the same run.", ""]  # fmt: skip
+    for f in sorted((BENCH / "results").glob("*.json")):
+        lines += section(f.stem, json.loads(f.read_text()))
+    path.write_text("\n".join(lines) + "\n" + (("\n" + kept) if kept else ""))
+
+
+if __name__ == "__main__":
+    write_results()
