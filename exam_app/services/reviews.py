@@ -102,6 +102,28 @@ def _complete(item: AttemptItem, reviewer: User, now: datetime) -> MarkingTask:
     raise ServiceError("这道题已评阅完毕。", status=409)
 
 
+def _new_review(
+    item: AttemptItem,
+    marker: User,
+    task: MarkingTask,
+    given: dict[str, str],
+    total: Decimal,
+    comment: str,
+) -> Review:
+    """A mark as given; whether it counts is decided once all marks are in."""
+    review = Review(
+        attempt_item_id=item.id,
+        reviewer_id=marker.id,
+        task_id=task.id,
+        criteria=_stored(given),
+        total=total,
+        comment=comment.strip(),
+        counted=False,
+    )
+    db.session.add(review)
+    return review
+
+
 def record_review(
     item: AttemptItem,
     reviewer: User,
@@ -116,16 +138,7 @@ def record_review(
     _lock(item)
     try:
         task = _complete(item, reviewer, now)
-        review = Review(
-            attempt_item_id=item.id,
-            reviewer_id=reviewer.id,
-            task_id=task.id,
-            criteria=_stored(given),
-            total=total,
-            comment=comment.strip(),
-            counted=False,
-        )
-        db.session.add(review)
+        review = _new_review(item, reviewer, task, given, total, comment)
         db.session.flush()
         _decide(item, reviewer)
         db.session.commit()
@@ -261,16 +274,7 @@ def _arbitrate(
     )
     if done.rowcount != 1:
         raise ServiceError("这道题刚由其他培训负责人仲裁完毕。", status=409)
-    review = Review(
-        attempt_item_id=item.id,
-        reviewer_id=lead.id,
-        task_id=task.id,
-        criteria=_stored(given),
-        total=total,
-        comment=comment.strip(),
-        counted=False,
-    )
-    db.session.add(review)
+    review = _new_review(item, lead, task, given, total, comment)
     for mark in earlier:
         mark.counted = False  # the lead's mark alone is final
     _settle(item, [review], total, "reconcile", lead, reason)
