@@ -37,6 +37,17 @@ def show_error(form: FlaskForm, error: ServiceError) -> None:
         flash(error.message, "error")
 
 
+def run_and_flash(done: str, call, *args, **kwargs) -> bool:
+    """Call a service; flash `done` on success, or its Chinese error. True on success."""
+    try:
+        call(*args, **kwargs)
+    except ServiceError as e:
+        flash(e.message, "error")
+        return False
+    flash(done, "success")
+    return True
+
+
 def flash_form_errors(form: FlaskForm) -> None:
     for name, messages in form.errors.items():
         label = getattr(form, name).label.text if hasattr(form, name) else name

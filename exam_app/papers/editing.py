@@ -13,6 +13,7 @@ from exam_app.papers import bp
 from exam_app.papers.common import (
     flash_form_errors,
     paper_or_404,
+    run_and_flash,
     settings_from,
     show_error,
     split_ids,
@@ -113,14 +114,13 @@ def set_audience(paper_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
     else:
-        try:
-            audience_service.set_audience(
-                paper, form.departments.data or [], split_ids(form.staff_numbers.data)
-            )
-        except ServiceError as e:
-            flash(e.message, "error")
-        else:
-            flash("考试名单已保存。", "success")
+        run_and_flash(
+            "考试名单已保存。",
+            audience_service.set_audience,
+            paper,
+            form.departments.data or [],
+            split_ids(form.staff_numbers.data),
+        )
     return redirect(url_for("papers.detail", paper_id=paper.id))
 
 
@@ -128,12 +128,7 @@ def set_audience(paper_id: int):
 def publish(paper_id: int):
     paper = paper_or_404(paper_id)
     if EmptyForm().validate_on_submit():
-        try:
-            paper_service.publish(paper)
-        except ServiceError as e:
-            flash(e.message, "error")
-        else:
-            flash("试卷已发布。", "success")
+        run_and_flash("试卷已发布。", paper_service.publish, paper)
     return redirect(url_for("papers.detail", paper_id=paper.id))
 
 

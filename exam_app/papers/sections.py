@@ -1,28 +1,24 @@
 """Adding and removing a paper's sections."""
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, redirect, request, url_for
 
 from exam_app.extensions import db
 from exam_app.models import Section, SectionItem
 from exam_app.papers import bp
-from exam_app.papers.common import flash_form_errors, paper_or_404, split_ids, topics
+from exam_app.papers.common import (
+    flash_form_errors,
+    paper_or_404,
+    run_and_flash,
+    split_ids,
+    topics,
+)
 from exam_app.papers.forms import ChoiceSectionForm, DrawSectionForm, EmptyForm, FixedSectionForm
-from exam_app.services import ServiceError
 from exam_app.services import papers as paper_service
 from exam_app.web.choices import choices
 
 
 def _back(paper_id: int):
     return redirect(url_for("papers.detail", paper_id=paper_id) + "#sections")
-
-
-def _run(call, *args, **kwargs) -> None:
-    try:
-        call(*args, **kwargs)
-    except ServiceError as e:
-        flash(e.message, "error")
-    else:
-        flash("已添加大题。", "success")
 
 
 @bp.route("/<int:paper_id>/sections/fixed", methods=["POST"])
@@ -32,7 +28,8 @@ def add_fixed(paper_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
     else:
-        _run(
+        run_and_flash(
+            "已添加大题。",
             paper_service.add_fixed_section,
             paper,
             title=form.title.data,
@@ -51,7 +48,8 @@ def add_choice(paper_id: int):
     if not form.validate_on_submit():
         flash_form_errors(form)
     else:
-        _run(
+        run_and_flash(
+            "已添加大题。",
             paper_service.add_choice_section,
             paper,
             title=form.title.data,
@@ -79,7 +77,8 @@ def add_draw(paper_id: int):
             difficulty_min=form.difficulty_min.data,
             difficulty_max=form.difficulty_max.data,
         )
-        _run(
+        run_and_flash(
+            "已添加大题。",
             paper_service.add_draw_section,
             paper,
             title=form.title.data,
@@ -97,10 +96,7 @@ def delete_section(paper_id: int, section_id: int):
     if section is None or section.paper_id != paper.id:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
-            paper_service.remove_section(paper, section)
-        except ServiceError as e:
-            flash(e.message, "error")
+        run_and_flash("已删除大题。", paper_service.remove_section, paper, section)
     return _back(paper.id)
 
 
@@ -111,10 +107,11 @@ def set_item_rule(paper_id: int, item_id: int):
     if item is None or item.section_id not in {s.id for s in paper.sections}:
         abort(404)
     if EmptyForm().validate_on_submit():
-        try:
-            paper_service.set_item_rule(paper, item, request.form.get("rule") or None)
-        except ServiceError as e:
-            flash(e.message, "error")
-        else:
-            flash(f"已设置 {item.question.uid} 的评分规则。", "success")
+        run_and_flash(
+            f"已设置 {item.question.uid} 的评分规则。",
+            paper_service.set_item_rule,
+            paper,
+            item,
+            request.form.get("rule") or None,
+        )
     return _back(paper.id)
