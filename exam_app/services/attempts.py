@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.extensions import db
@@ -24,7 +24,7 @@ from exam_app.models.base import utcnow
 from exam_app.services.audience import may_sit
 from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
-from exam_app.services.responses import clean_response
+from exam_app.services.responses import check_response
 from exam_app.services.results import finalise_if_graded
 from exam_app.services.scores import set_score
 
@@ -156,6 +156,14 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
     return attempt
 
 
+class SaveRefused(ServiceError):
+    """The attempt is closed (or has just been closed): the page must reload."""
+
+    def __init__(self, message: str, attempt_status: str):
+        super().__init__(message, status=409)
+        self.attempt_status = attempt_status
+
+
 @dataclass(frozen=True)
 class SaveResult:
     saved: bool  # False: a newer save was already stored (this one was stale)
@@ -167,37 +175,78 @@ class SaveResult:
 def save_answer(
     attempt: Attempt, position: int, response: Any, seq: int, now: datetime | None = None
 ) -> SaveResult:
+    return save_by_id(attempt.id, attempt.user_id, position, response, seq, now)
+
+
+# Built once on the tables (Core, not ORM), executed with parameters: at a save every few
+# seconds per candidate, building the statements and the ORM's bookkeeping cost about as
+# much as running them.
+_attempts, _items = Attempt.__table__, AttemptItem.__table__
+_SAVE_TARGET = (
+    select(_attempts.c.status, _attempts.c.deadline_at, _items.c.id, _items.c.kind,
+           _items.c.snapshot)
+    .select_from(_attempts.outerjoin(_items, (_items.c.attempt_id == _attempts.c.id)
+                                     & (_items.c.position == bindparam("position"))))
+    .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("user_id"))
+)  # fmt: skip
+_SAVE_UPDATE = (
+    update(_items)
+    .where(_items.c.id == bindparam("item_id"), _items.c.save_seq < bindparam("seq"))
+    .values(response=bindparam("response"), save_seq=bindparam("seq"), saved_at=bindparam("now"))
+)
+_SAVE_KEPT = select(_items.c.save_seq, _items.c.saved_at).where(_items.c.id == bindparam("item_id"))
+
+
+def save_by_id(
+    attempt_id: int,
+    user_id: int,
+    position: Any,
+    response: Any,
+    seq: Any,
+    now: datetime | None = None,
+) -> SaveResult:
+    """Autosave, the request every candidate sends every few seconds: one read, one UPDATE.
+
+    Only the columns a save needs are read (not the attempt with its draw log and sections,
+    nor the other 99 items); someone else's attempt reads as missing (404, as for pages).
+    """
     now = now or utcnow()
-    if attempt.status != "in_progress":
-        raise ServiceError("本场考试已交卷，不能再修改答案。", status=409)
-    if now > attempt.deadline_at + _grace():
+    well_formed = isinstance(position, int) and not isinstance(position, bool)
+    params = {
+        "attempt_id": attempt_id,
+        "user_id": user_id,
+        "position": position if well_formed else 0,
+    }
+    connection = db.session.connection()  # the session's transaction, without the ORM layer
+    row = connection.execute(_SAVE_TARGET, params).one_or_none()
+    if row is None:
+        raise ServiceError("没有这场考试。", status=404)
+    status, deadline, item_id, kind, snapshot = row
+    if status != "in_progress":
+        raise SaveRefused("本场考试已交卷，不能再修改答案。", status)
+    if now > deadline + _grace():
+        attempt = db.session.get(Attempt, attempt_id)
         close_if_overdue(attempt, now)
-        raise ServiceError("考试时间已到，此答案未被接受；此前已保存的答案已自动交卷。", status=409)
-    # One row, not the whole paper: loading `attempt.items` (100 snapshots) cost ~90 % of a save.
-    item = db.session.scalar(
-        select(AttemptItem).where(
-            AttemptItem.attempt_id == attempt.id, AttemptItem.position == position
+        raise SaveRefused(
+            "考试时间已到，此答案未被接受；此前已保存的答案已自动交卷。", attempt.status
         )
-    )
-    if item is None:
+    if not well_formed:
+        raise ServiceError("请求格式无效。")
+    if item_id is None:
         raise ServiceError(f"本场考试没有第 {position} 题。", status=404)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise ServiceError("保存序号无效。")
-    value = clean_response(item, response)
+    value = check_response(kind, snapshot, response, f"第 {position} 题")
     # One conditional UPDATE: of two racing saves, only the newer sequence number lands.
-    result = db.session.execute(
-        update(AttemptItem)
-        .where(AttemptItem.id == item.id, AttemptItem.save_seq < seq)
-        .values(response=value, save_seq=seq, saved_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    deadline = attempt.deadline_at
+    params = {"item_id": item_id, "seq": seq, "response": value, "now": now}
+    result = connection.execute(_SAVE_UPDATE, params)
     saved = result.rowcount == 1
     db.session.commit()
     if saved:
         return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=deadline)
-    db.session.refresh(item)  # stale: report what the server keeps instead
-    return SaveResult(saved=False, seq=item.save_seq, saved_at=item.saved_at, deadline_at=deadline)
+    # Stale: report what the server keeps instead.
+    kept_seq, kept_at = db.session.connection().execute(_SAVE_KEPT, {"item_id": item_id}).one()
+    return SaveResult(saved=False, seq=kept_seq, saved_at=kept_at, deadline_at=deadline)
 
 
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:

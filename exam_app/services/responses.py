@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from exam_app.models import AttemptItem
 from exam_app.services.errors import ServiceError
 
 MAX_BLANK = 500
@@ -13,10 +12,6 @@ MAX_ESSAY = 20_000
 
 def blank_count(snapshot: dict) -> int:
     return len(snapshot.get("key", {}).get("blanks", []))
-
-
-def clean_response(item: AttemptItem, response: Any) -> Any:
-    return check_response(item.kind, item.snapshot, response, f"第 {item.position} 题")
 
 
 def check_response(kind: str, snapshot: dict, response: Any, where: str = "本题") -> Any:

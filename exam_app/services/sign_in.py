@@ -11,7 +11,8 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import joinedload
 
 from exam_app.extensions import db
 from exam_app.models import User
@@ -71,16 +72,23 @@ def close_session(token: str | None) -> None:
         db.session.commit()
 
 
+# Built once: this runs on every signed-in request, and building the statement anew cost
+# as much as running it. The roles come in the same query (Role checks need them at once).
+_USER_FOR_SESSION = (
+    select(User)
+    .join(LoginSession, LoginSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        LoginSession.token == bindparam("token"),
+        LoginSession.created_at > bindparam("since"),
+    )
+    .options(joinedload(User.role_rows))
+)
+
+
 def user_for_session(user_id: int, token: str | None, now: datetime) -> User | None:
     """The signed-in user if the session's token is still open (one query)."""
     if not token:
         return None
-    return db.session.scalar(
-        select(User)
-        .join(LoginSession, LoginSession.user_id == User.id)
-        .where(
-            User.id == user_id,
-            LoginSession.token == token,
-            LoginSession.created_at > now - SESSION_MAX_AGE,
-        )
-    )
+    params = {"user_id": user_id, "token": token, "since": now - SESSION_MAX_AGE}
+    return db.session.scalars(_USER_FOR_SESSION, params).unique().first()

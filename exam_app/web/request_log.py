@@ -15,7 +15,7 @@ import time
 import uuid
 
 from flask import Flask, g, has_request_context, request
-from flask_login import current_user
+from sqlalchemy import inspect as sa_inspect
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("exam_app.request")
@@ -45,6 +45,14 @@ def _configure(level: str) -> None:
     root.addHandler(handler)
 
 
+def _signed_in_id() -> int | str:
+    """The user's id without touching the database: after a commit expired the user,
+    reading `current_user.id` would cost a query on every logged request."""
+    user = g.get("_login_user")  # Flask-Login's; unset when nobody asked who is signed in
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else "-"
+
+
 def init_app(app: Flask) -> None:
     _configure(app.config.get("LOG_LEVEL", "INFO"))
     # Flask's own logger (app.logger, "exam_app") then logs tracebacks through our handler.
@@ -60,7 +68,7 @@ def init_app(app: Flask) -> None:
         started = g.get("request_started")
         if started is None:
             return response
-        user_id = current_user.id if current_user.is_authenticated else "-"
+        user_id = _signed_in_id()
         log.info(
             "method=%s path=%s endpoint=%s status=%s duration_ms=%.1f user_id=%s",
             request.method,
