@@ -29,6 +29,18 @@ def render_markdown(text: str | None) -> Markup:
     return Markup(_cached_html(text) if len(text) <= _CACHED_UP_TO else _html(text))
 
 
+def markdown_text(text: str | None) -> str:
+    """The words of rendered Markdown without its tags: options, one-line summaries."""
+    text = text or ""
+    return _cached_text(text) if len(text) <= _CACHED_UP_TO else Markup(_html(text)).striptags()
+
+
+@lru_cache(maxsize=4096)
+def _cached_text(text: str) -> str:
+    # 400 options on an attempt page: stripping tags anew each time was ~15 % of the page.
+    return Markup(_cached_html(text)).striptags()
+
+
 @lru_cache(maxsize=4096)
 def _cached_html(text: str) -> str:
     # An attempt page renders ~4 texts per item and every candidate sees the same items:
@@ -61,6 +73,7 @@ def score(value: Decimal | None) -> str:
 def init_app(app: Flask) -> None:
     app.config.setdefault("DISPLAY_TIMEZONE", "Asia/Shanghai")
     app.add_template_filter(render_markdown, "markdown")
+    app.add_template_filter(markdown_text, "markdown_text")
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(score, "score")
     app.add_template_global(escape, "escape")
