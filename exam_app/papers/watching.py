@@ -22,10 +22,10 @@ def _sample(paper: Paper):
     if seed is None:
         seed = secrets.randbits(31)
     try:
-        _log, items = build_items(paper, seed)
+        _log, rows = build_items(paper, seed)
     except ServiceError as e:
         return seed, [], e.message
-    return seed, items, None  # transient items: a preview is never stored
+    return seed, [AttemptItem(**row) for row in rows], None  # transient: never stored
 
 
 @bp.route("/<int:paper_id>/preview")

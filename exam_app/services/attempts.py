@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.extensions import db
@@ -26,7 +26,7 @@ from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.responses import check_response
 from exam_app.services.results import finalise_if_graded
-from exam_app.services.scores import set_score
+from exam_app.services.scores import set_scores
 
 # No 0/O/1/I: candidate codes are read aloud and typed by people.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -82,29 +82,30 @@ def _option_order(question, rng: random.Random, shuffle: bool) -> list[str] | No
     return labels
 
 
-def build_items(paper: Paper, seed: int) -> tuple[list[dict], list[AttemptItem]]:
-    """The items a candidate with this seed gets, frozen, in the order shown."""
+def build_items(paper: Paper, seed: int) -> tuple[list[dict], list[dict]]:
+    """The items a candidate with this seed gets, frozen, in the order shown: the draw log
+    and one row of AttemptItem columns per item (stored at once, or shown in a preview)."""
     draw = draw_items(paper, seed)
     order_rng = random.Random(seed ^ 0x5EED)  # independent of the draw, still reproducible
-    items = []
+    rows = []
     for position, d in enumerate(
         arrange(draw.items, shuffle=paper.shuffle_items, rng=order_rng), 1
     ):
         snapshot = d.question.snapshot()
         snapshot["rule"] = _effective_rule(d, paper)
-        items.append(
-            AttemptItem(
-                position=position,
-                section_position=d.section.position,
-                section_title=d.section.title,
-                question_id=d.question.id,
-                kind=d.question.kind,
-                points=d.points,
-                snapshot=snapshot,
-                option_order=_option_order(d.question, order_rng, paper.shuffle_options),
-            )
+        rows.append(
+            {
+                "position": position,
+                "section_position": d.section.position,
+                "section_title": d.section.title,
+                "question_id": d.question.id,
+                "kind": d.question.kind,
+                "points": d.points,
+                "snapshot": snapshot,
+                "option_order": _option_order(d.question, order_rng, paper.shuffle_options),
+            }
         )
-    return draw.log, items
+    return draw.log, rows
 
 
 def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Attempt:
@@ -129,7 +130,7 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
         raise ServiceError("考试已经结束，不能再开始作答。")
 
     seed = secrets.randbits(31)
-    draw_log, items = build_items(paper, seed)
+    draw_log, rows = build_items(paper, seed)
     attempt = Attempt(
         paper=paper,
         user=user,
@@ -141,11 +142,10 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
         started_at=now,
         deadline_at=min(now + timedelta(minutes=paper.time_limit_minutes), paper.closes_at),
         max_total=paper.total_points,
-        items=items,
     )
     db.session.add(attempt)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         # Two tabs pressed "开始" at once: the other one won; use its attempt.
         db.session.rollback()
@@ -153,6 +153,10 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
         if existing is None:
             raise
         return existing
+    # One multi-row INSERT for the items: the unit of work would send 100 single-row
+    # INSERTs ... RETURNING id, which nothing here needs.
+    db.session.execute(insert(AttemptItem), [dict(row, attempt_id=attempt.id) for row in rows])
+    db.session.commit()
     return attempt
 
 
@@ -256,28 +260,31 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
         .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")  # `attempt` carries the new status
     )
     if claimed.rowcount != 1:
         db.session.rollback()
         db.session.refresh(attempt)
         return False
+    items = attempt.items  # read once: scored, totalled and released from this one list
     mark_counted_choices(attempt)
-    for item in attempt.items:
+    graded, blank = [], []
+    for item in items:
         if not item.counted:
             continue
         if item.kind in AUTO_KINDS:
             snap = item.snapshot
             outcome = score_item(item.kind, snap["key"], item.response, item.points, snap["rule"])
-            set_score(item, outcome.score, source="auto", actor=None, reason="客观题自动评分")
+            graded.append((item, outcome.score))
         elif not (item.response or "").strip():
             # Nothing to read: a blank essay scores 0 without taking a reviewer's time.
-            set_score(item, Decimal(0), source="auto", actor=None, reason="未作答")
+            blank.append((item, Decimal(0)))
         else:
             item.needs_review = True
-    db.session.commit()
-    db.session.refresh(attempt)
-    finalise_if_graded(attempt, now)
+    set_scores(graded, source="auto", actor=None, reason="客观题自动评分", at=now)
+    set_scores(blank, source="auto", actor=None, reason="未作答", at=now)
+    db.session.flush()
+    finalise_if_graded(attempt, now, items)  # commits: claim, scores and result at once
     return True
 
 

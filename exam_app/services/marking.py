@@ -45,11 +45,16 @@ def open_tasks(attempt: Attempt) -> int:
     if not waiting:
         return 0
     slots = (1, 2) if attempt.paper.double_marking else (1,)
-    db.session.add_all(MarkingTask(attempt_item_id=i, slot=s) for i in waiting for s in slots)
     try:
-        db.session.commit()
+        # A savepoint: losing the race loses these rows only, not the caller's work (a
+        # submission commits its claim and scores with them).
+        with db.session.begin_nested():
+            db.session.add_all(
+                MarkingTask(attempt_item_id=i, slot=s) for i in waiting for s in slots
+            )
     except IntegrityError:  # another request opened them a moment ago
-        db.session.rollback()
+        pass
+    db.session.commit()
     return len(waiting)
 
 

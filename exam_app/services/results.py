@@ -17,9 +17,9 @@ from exam_app.services.errors import ServiceError
 from exam_app.services.marking import open_tasks
 
 
-def section_breakdown(attempt: Attempt) -> list[dict]:
+def section_breakdown(attempt: Attempt, items: list[AttemptItem] | None = None) -> list[dict]:
     sections: dict[int, dict] = {}
-    for item in attempt.items:
+    for item in attempt.items if items is None else items:
         row = sections.setdefault(
             item.section_position,
             {"title": item.section_title, "score": Decimal(0), "max": Decimal(0)},
@@ -41,20 +41,28 @@ def release_due(paper: Paper) -> bool:
     return paper.release_policy == "auto"
 
 
-def finalise_if_graded(attempt: Attempt, now: datetime | None = None) -> bool:
+def finalise_if_graded(
+    attempt: Attempt, now: datetime | None = None, items: list[AttemptItem] | None = None
+) -> bool:
     """Every grading step ends here: answers still waiting get their marking tasks; once the
-    last counted item has its score the attempt is totalled, graded, and released if due."""
+    last counted item has its score the attempt is totalled, graded, and released if due.
+
+    `items`: the attempt's items as the caller has just scored them in this transaction
+    (submission); others pass none and the items are read afresh. Grading and release are
+    committed together, so a submission is one transaction after its claim."""
     now = now or utcnow()
-    if attempt.status == "submitted":
-        open_tasks(attempt)
-    # Fresh from the database: another reviewer may have just settled a sibling item.
-    items = db.session.scalars(
-        select(AttemptItem)
-        .where(AttemptItem.attempt_id == attempt.id)
-        .execution_options(populate_existing=True)
-    ).all()
+    if attempt.status == "submitted" and open_tasks(attempt):
+        return False  # answers now wait for their reviewers
+    if items is None:
+        # Fresh from the database: another reviewer may have just settled a sibling item.
+        items = db.session.scalars(
+            select(AttemptItem)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .execution_options(populate_existing=True)
+        ).all()
     counted = [i for i in items if i.counted]
     if any(i.needs_review or i.score is None for i in counted):
+        db.session.commit()
         return False
     total = sum((i.score for i in counted), Decimal(0))
     graded = db.session.execute(
@@ -66,30 +74,34 @@ def finalise_if_graded(attempt: Attempt, now: datetime | None = None) -> bool:
             total=total,
             passed=total >= attempt.paper.pass_mark,
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")  # `attempt` carries the new values
     )
-    db.session.commit()
-    db.session.refresh(attempt)
     if graded.rowcount != 1:
+        db.session.commit()
+        db.session.refresh(attempt)
         return False  # someone else graded it a moment ago
     if release_due(attempt.paper):
-        release(attempt, now)
+        release(attempt, now, items)
+    db.session.commit()
     return True
 
 
-def release(attempt: Attempt, now: datetime | None = None) -> bool:
+def release(
+    attempt: Attempt, now: datetime | None = None, items: list[AttemptItem] | None = None
+) -> bool:
     """Show a graded result to the candidate and write it into their staff file, once."""
     now = now or utcnow()
     released = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == "graded")
         .values(status="released", released_at=now)
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")
     )
     if released.rowcount != 1:
         db.session.rollback()
         return False
-    db.session.refresh(attempt)
+    if items is None:
+        db.session.refresh(attempt)  # the total another request may have written
     if attempt.paper.kind == "practice":  # practice papers record nothing in staff files
         db.session.commit()
         return True
@@ -102,7 +114,7 @@ def release(attempt: Attempt, now: datetime | None = None) -> bool:
             total=attempt.total,
             max_total=attempt.max_total,
             passed=bool(attempt.passed),
-            sections=section_breakdown(attempt),
+            sections=section_breakdown(attempt, items),
             recorded_at=now,
         )
     )
