@@ -15,6 +15,12 @@ page views as fast as with DEFERRED.
 So: POST and other unsafe requests and flask commands begin IMMEDIATE; GET and
 HEAD begin DEFERRED, and the rare GET that writes (closing an overdue attempt) and meets a
 busy snapshot is run once more with IMMEDIATE (see `_retry_read_request_as_writer`).
+
+Autosave, the one writing request sent thousands of times a minute, is marked `reads_first`:
+its transactions begin as their first statement asks (DEFERRED for a SELECT, IMMEDIATE for
+a write). It reads (who is signed in, which item) in one transaction, commits, and writes in
+a second one of a single conditional UPDATE, so the write lock is held for that statement
+instead of the whole request, and two workers are no longer serialised on it.
 """
 
 from __future__ import annotations
@@ -51,17 +57,38 @@ def _writes_expected() -> bool:
     return click.get_current_context(silent=True) is not None
 
 
+def reads_first(view):
+    """Mark a writing view that reads in one transaction and writes in the next (see above):
+    its writes must hold on their own, as conditional statements, since what it read may
+    have changed by the time it writes."""
+    view.sqlite_reads_first = True
+    return view
+
+
+def _reads_first() -> bool:
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "sqlite_reads_first", False) and not g.get("sqlite_write_retry")
+
+
+_BY_STATEMENT = "by statement"
+
+
 def _begin(conn) -> None:
     # Emitted with the transaction's first statement rather than here: a PRAGMA (the
     # migrations' `foreign_keys=OFF`, a WAL checkpoint) only works outside a transaction,
     # and pysqlite never opened one for it either.
-    conn.info["sqlite_begin"] = "BEGIN IMMEDIATE" if _writes_expected() else "BEGIN"
+    if has_request_context() and _reads_first():
+        conn.info["sqlite_begin"] = _BY_STATEMENT
+    else:
+        conn.info["sqlite_begin"] = "BEGIN IMMEDIATE" if _writes_expected() else "BEGIN"
 
 
 def _emit_begin(conn, cursor, statement, _parameters, _context, _executemany) -> None:
-    is_pragma = statement.lstrip()[:6].upper() == "PRAGMA"
-    if (pending := conn.info.get("sqlite_begin")) and not is_pragma:
+    verb = statement.lstrip()[:6].upper()
+    if (pending := conn.info.get("sqlite_begin")) and verb != "PRAGMA":
         del conn.info["sqlite_begin"]
+        if pending == _BY_STATEMENT:
+            pending = "BEGIN" if verb == "SELECT" else "BEGIN IMMEDIATE"
         cursor.execute(pending)
 
 
@@ -74,8 +101,10 @@ def _is_busy(error: OperationalError) -> bool:
 
 
 def _retry_read_request_as_writer(error: OperationalError):
-    """A GET that wrote on a stale snapshot: run the view again, holding the write lock."""
-    if request.method not in SAFE_METHODS or not _is_busy(error) or g.get("sqlite_write_retry"):
+    """A GET (or a reads-first view) that wrote on a stale snapshot: run the view again,
+    holding the write lock from the start."""
+    began_deferred = request.method in SAFE_METHODS or _reads_first()
+    if not began_deferred or not _is_busy(error) or g.get("sqlite_write_retry"):
         raise error
     db.session.rollback()
     g.sqlite_write_retry = True

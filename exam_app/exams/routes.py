@@ -2,6 +2,7 @@ from flask import abort, flash, jsonify, redirect, render_template, request, url
 from flask_login import current_user
 from sqlalchemy import select
 
+from exam_app.database import reads_first
 from exam_app.exams import bp
 from exam_app.exams.presenters import candidate_view, describe_key, describe_response
 from exam_app.extensions import db
@@ -120,6 +121,7 @@ def left_page(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@reads_first
 def save(attempt_id: int):
     # The hottest route of an exam: it reads only what a save needs (see save_by_id), and
     # checks the body only after the attempt proved to be this person's (else 404, as pages).

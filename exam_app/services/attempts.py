@@ -193,12 +193,28 @@ _SAVE_TARGET = (
                                      & (_items.c.position == bindparam("position"))))
     .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("user_id"))
 )  # fmt: skip
+# Lands only on a newer sequence number (two tabs) of an attempt still open: the check is
+# part of the write, with the attempt row share-locked on PostgreSQL, so a submission
+# either waits for this save and grades it, or this save sees the attempt closed.
+_STILL_OPEN = (
+    select(_attempts.c.id)
+    .where(_attempts.c.id == _items.c.attempt_id, _attempts.c.status == "in_progress")
+    .with_for_update(read=True)
+)
 _SAVE_UPDATE = (
     update(_items)
-    .where(_items.c.id == bindparam("item_id"), _items.c.save_seq < bindparam("seq"))
+    .where(
+        _items.c.id == bindparam("item_id"),
+        _items.c.save_seq < bindparam("seq"),
+        _STILL_OPEN.exists(),
+    )
     .values(response=bindparam("response"), save_seq=bindparam("seq"), saved_at=bindparam("now"))
 )
-_SAVE_KEPT = select(_items.c.save_seq, _items.c.saved_at).where(_items.c.id == bindparam("item_id"))
+_SAVE_KEPT = (
+    select(_attempts.c.status, _items.c.save_seq, _items.c.saved_at)
+    .join(_attempts, _attempts.c.id == _items.c.attempt_id)
+    .where(_items.c.id == bindparam("item_id"))
+)
 
 
 def save_by_id(
@@ -209,7 +225,8 @@ def save_by_id(
     seq: Any,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Autosave, the request every candidate sends every few seconds: one read, one UPDATE.
+    """Autosave, the request every candidate sends every few seconds: one read, then one
+    conditional UPDATE in a transaction of its own (the view is `reads_first`).
 
     Only the columns a save needs are read (not the attempt with its draw log and sections,
     nor the other 99 items); someone else's attempt reads as missing (404, as for pages).
@@ -241,16 +258,18 @@ def save_by_id(
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise ServiceError("保存序号无效。")
     value = check_response(kind, snapshot, response, f"第 {position} 题")
-    # One conditional UPDATE: of two racing saves, only the newer sequence number lands.
+    # The reads end here; the write is a transaction of its own (SQLite: see database.py).
+    db.session.commit()
     params = {"item_id": item_id, "seq": seq, "response": value, "now": now}
-    result = connection.execute(_SAVE_UPDATE, params)
-    saved = result.rowcount == 1
+    saved = db.session.connection().execute(_SAVE_UPDATE, params).rowcount == 1
     db.session.commit()
     if saved:
         return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=deadline)
-    # Stale: report what the server keeps instead.
-    kept_seq, kept_at = db.session.connection().execute(_SAVE_KEPT, {"item_id": item_id}).one()
-    return SaveResult(saved=False, seq=kept_seq, saved_at=kept_at, deadline_at=deadline)
+    # Not stored: the attempt closed in between, or a newer save came first.
+    kept = db.session.connection().execute(_SAVE_KEPT, {"item_id": item_id}).one()
+    if kept.status != "in_progress":
+        raise SaveRefused("本场考试已交卷，不能再修改答案。", kept.status)
+    return SaveResult(saved=False, seq=kept.save_seq, saved_at=kept.saved_at, deadline_at=deadline)
 
 
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:

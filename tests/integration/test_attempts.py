@@ -246,3 +246,30 @@ def test_the_deadline_is_the_time_limit_or_the_window_end_whichever_is_first(app
     with pytest.raises(ServiceError):
         save_answer(attempt, 1, None, 1, now=paper.closes_at + timedelta(minutes=5))
     assert close_overdue(now=paper.closes_at + timedelta(minutes=5)) == 0  # closed above
+
+
+def test_a_save_overtaken_by_a_submission_is_refused_not_lost(sitting, make_client, monkeypatch):
+    """The save reads, then writes in a transaction of its own: a submission from another
+    tab landing in between must make the save fail loudly, not vanish after grading."""
+    from exam_app.services import attempts as attempt_service
+
+    web, attempt = sitting
+    single = _item(attempt, "single")
+    other_tab = make_client()
+    other_tab.login("staff")
+    real_check = attempt_service.check_response
+
+    def submitted_meanwhile(*args, **kw):
+        other_tab.post(f"/exams/attempts/{attempt.id}/submit")
+        return real_check(*args, **kw)
+
+    monkeypatch.setattr(attempt_service, "check_response", submitted_meanwhile)
+    late = _save(web, attempt, single.position, key_response(single.snapshot), 3)
+    assert late.status_code == 409 and late.json["status"] in ("graded", "released", "submitted")
+    assert "已交卷" in late.json["error"]
+    db.session.refresh(single)
+    assert single.response is None and single.save_seq == 0  # nothing half-stored
+    events = db.session.scalar(
+        select(func.count(ScoreEvent.id)).where(ScoreEvent.attempt_item_id == single.id)
+    )
+    assert events == 1 and single.score == 0  # graded once, on what was saved before

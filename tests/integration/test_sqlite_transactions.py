@@ -60,19 +60,40 @@ def test_two_concurrent_read_then_write_transactions_both_succeed(sqlite_app):
     assert name.endswith("++")  # neither update was lost
 
 
+def _others_can_write() -> bool:
+    other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
 def test_page_views_do_not_take_the_write_lock_but_posts_do(sqlite_app):
     """A GET's transaction is DEFERRED (others may still write); a POST's is IMMEDIATE."""
     for method, others_can_write in (("GET", True), ("POST", False)):
         with sqlite_app.test_request_context("/", method=method):
             db.session.execute(select(User.id)).all()  # opens the request's transaction
-            other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
-            try:
-                other.execute("BEGIN IMMEDIATE")  # fails at once if the request holds the lock
-                other.execute("ROLLBACK")
-                wrote = True
-            except sqlite3.OperationalError:
-                wrote = False
-            finally:
-                other.close()
+            wrote = _others_can_write()
             db.session.remove()
         assert wrote is others_can_write, method
+
+
+def test_autosave_reads_without_the_write_lock_and_writes_with_it(sqlite_app):
+    """The save view is reads_first: a transaction opened by a SELECT is DEFERRED, one
+    opened by a write IMMEDIATE, so the lock is held only for the save's UPDATE."""
+    with sqlite_app.test_request_context("/exams/attempts/1/answers", method="POST") as ctx:
+        assert ctx.request.endpoint == "exams.save"
+        db.session.execute(select(User.id)).all()
+        assert _others_can_write()
+        db.session.commit()
+        db.session.execute(update(User).where(User.id == -1).values(name="x"))
+        assert not _others_can_write()
+        db.session.remove()
+    with sqlite_app.test_request_context("/exams/attempts/1/flags", method="POST"):
+        db.session.execute(select(User.id)).all()  # other writing views: IMMEDIATE throughout
+        assert not _others_can_write()
+        db.session.remove()
