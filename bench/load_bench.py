@@ -10,11 +10,16 @@ tests/databases.py does), loads the shipped bank, creates the candidates and a p
 100-item objective paper through the app's services, serves `bench.bench_app:app` (the real
 app plus a bare view) with gunicorn on 127.0.0.1, and runs, one after the other:
 
-  1. throughput: THROUGHPUT_USERS users calling the bare view back to back, then as many
+  1. cost: one candidate after another, alone on the server (sign in, start, page, ten
+     saves, submit) for SOLO_SECONDS: each request's latency at no load is its own cost,
+     from which the report derives what two workers can serve at most;
+  2. throughput: THROUGHPUT_USERS users calling the bare view back to back, then as many
      candidates saving back to back (same duration): saves/s against bare/s;
-  2. the exam: CANDIDATES users log in, all start within START_WINDOW s, save one answer
-     every SAVE_EVERY s for SAVE_SECONDS s, and submit within SUBMIT_WINDOW s while the
-     others still save; a few probes call the bare view all along.
+  3. the exam: CANDIDATES users log in, all start within START_WINDOW s, save one answer
+     every SAVE_EVERY s for SAVE_SECONDS s once all have started, and submit within
+     SUBMIT_WINDOW s while the others still save; a few probes call the bare view all
+     along. Starts the server could not serve in the window are the "start backlog"; the
+     run waits for it (up to BACKLOG_ALLOWANCE s) and ends when the last one submitted.
 
 The workers' resident memory (VmRSS) is sampled every 2 s throughout. Afterwards every
 submitted attempt is graded again with the pure grader and compared, and ScoreEvents are
@@ -368,6 +373,13 @@ def main() -> None:
     p.add_argument("--save-seconds", type=int, default=60, help="steady saving")
     p.add_argument("--submit-window", type=int, default=30)
     p.add_argument("--save-every", type=float, default=10)
+    p.add_argument("--solo-seconds", type=int, default=20, help="cost phase (0: skip)")
+    p.add_argument(
+        "--backlog-allowance",
+        type=int,
+        default=300,
+        help="longest wait for starts the server could not serve in the window",
+    )
     p.add_argument("--skip-throughput", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     args = p.parse_args()
@@ -386,7 +398,8 @@ def main() -> None:
         else:
             url, stop_db = start_postgres(workdir)
         t = time.time()
-        n_total = args.candidates + args.throughput_users
+        solo_pool = 300 if args.solo_seconds else 0  # one fresh candidate per solo sitting
+        n_total = args.candidates + args.throughput_users + solo_pool
         plan = build_database(url, n_total, args.items)
         info["setup_seconds"] = round(time.time() - t, 1)
         plan_file = workdir / "plan.json"
@@ -397,6 +410,13 @@ def main() -> None:
         sampler = RssSampler(server)
         sampler.start()
         runs = {}
+        if args.solo_seconds:
+            first = args.candidates + args.throughput_users
+            rows, cmd, failures = locust(
+                host, plan_file, workdir / "Solo", 1, 1, args.solo_seconds, ["Solo"],
+                {"BENCH_FIRST": first},
+            )  # fmt: skip
+            runs["Solo"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
         if not args.skip_throughput:
             for cls in ("BareFlat", "SaveFlat"):
                 rows, cmd, failures = locust(
@@ -407,16 +427,20 @@ def main() -> None:
         spawn_rate = max(10, args.candidates / (args.login_seconds * 0.6))
         t0 = time.time() + args.login_seconds + 3
         seconds = int(t0 - time.time() + args.start_window + args.save_seconds
-                      + args.submit_window + 8)  # fmt: skip
+                      + args.submit_window + args.backlog_allowance + 8)  # fmt: skip
         probes = 4
+        state_file = workdir / "exam-state.json"
         rows, cmd, failures = locust(
             host, plan_file, workdir / "exam", args.candidates + probes, spawn_rate, seconds,
             ["Candidate", "BareProbe"],
             {"BENCH_T0": f"{t0:.3f}", "BENCH_START_WINDOW": args.start_window,
              "BENCH_SAVE_SECONDS": args.save_seconds, "BENCH_SUBMIT_WINDOW": args.submit_window,
-             "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0},
+             "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0,
+             "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file},
         )  # fmt: skip
         runs["exam"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
+        if state_file.exists():
+            info["exam_state"] = json.loads(state_file.read_text())
         sampler.stopped.set()
         info["rss"] = sampler.summary()
         info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

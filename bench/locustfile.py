@@ -5,6 +5,9 @@ Environment (set by load_bench.py):
                   for every position of the paper
   BENCH_T0        epoch seconds at which the start window opens (exam mode)
   BENCH_START_WINDOW, BENCH_SAVE_SECONDS, BENCH_SUBMIT_WINDOW, BENCH_SAVE_EVERY  seconds
+  BENCH_CANDIDATES  how many Candidate users the run has (exam mode)
+  BENCH_STATE     JSON file written at the end: when the last candidate had started, how
+                  many started and submitted
   BENCH_FIRST     index of the first candidate these users sign in as
 
 User classes (named on Locust's command line):
@@ -13,8 +16,17 @@ User classes (named on Locust's command line):
                  the submission window, then idles
   BareProbe      a few requests a second to the bare view, named by phase: the latency
                  the machine gives a request that does no work, at the same moment
+  Solo           (cost) one candidate after another, alone on the server: sign in, start,
+                 page, ten saves, submit; latencies at no load are each request's own cost
   SaveFlat       (throughput) logs in, starts, then saves back to back
   BareFlat       (throughput) calls the bare view back to back
+
+Phases, by the time a request is sent: "login" before T0; "start window" for
+START_WINDOW s; "start backlog" after it while some candidates still wait for their start
+(the server could not start them all in the window); "steady" for SAVE_SECONDS once all
+have started; then "submit window", SUBMIT_WINDOW s in which every candidate submits while
+the others still save. So steady saves are measured with everyone in, not behind a queue
+of starts, and the run ends when the last candidate has submitted.
 """
 
 from __future__ import annotations
@@ -28,7 +40,8 @@ import time
 from pathlib import Path
 
 import gevent
-from locust import FastHttpUser, constant, constant_throughput, task
+import gevent.event
+from locust import FastHttpUser, constant, constant_throughput, events, task
 
 PLAN = json.loads(Path(os.environ["BENCH_PLAN"]).read_text(encoding="utf-8"))
 T0 = float(os.environ.get("BENCH_T0", "0"))
@@ -36,10 +49,34 @@ START_WINDOW = float(os.environ.get("BENCH_START_WINDOW", "10"))
 SAVE_SECONDS = float(os.environ.get("BENCH_SAVE_SECONDS", "60"))
 SUBMIT_WINDOW = float(os.environ.get("BENCH_SUBMIT_WINDOW", "30"))
 SAVE_EVERY = float(os.environ.get("BENCH_SAVE_EVERY", "10"))
-SUBMIT_OPENS = T0 + START_WINDOW + SAVE_SECONDS
+CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "0"))
 _next = itertools.count(int(os.environ.get("BENCH_FIRST", "0")))
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _SEQ = itertools.count(1)
+
+
+class _Exam:
+    """Shared by all candidates (one Locust process, greenlets): who has started, submitted."""
+
+    started = 0
+    submitted = 0
+    all_started = gevent.event.Event()
+    all_started_at: float | None = None
+
+    @classmethod
+    def one_started(cls) -> None:
+        cls.started += 1
+        if cls.started >= CANDIDATES and cls.all_started_at is None:
+            cls.all_started_at = time.time()
+            cls.all_started.set()
+
+    @classmethod
+    def steady_opens(cls) -> float:
+        return max(T0 + START_WINDOW, cls.all_started_at or float("inf"))
+
+    @classmethod
+    def submit_opens(cls) -> float:
+        return cls.steady_opens() + SAVE_SECONDS
 
 
 def phase(now: float | None = None) -> str:
@@ -48,9 +85,21 @@ def phase(now: float | None = None) -> str:
         return "login"
     if now < T0 + START_WINDOW:
         return "start window"
-    if now < SUBMIT_OPENS:
+    if _Exam.all_started_at is None:
+        return "start backlog"
+    if now < _Exam.submit_opens():
         return "steady"
     return "submit window"
+
+
+@events.quitting.add_listener
+def _write_state(environment, **_kw) -> None:
+    if state := os.environ.get("BENCH_STATE"):
+        Path(state).write_text(json.dumps({
+            "candidates": CANDIDATES, "started": _Exam.started, "submitted": _Exam.submitted,
+            "all_started_after_t0": None if _Exam.all_started_at is None
+            else round(_Exam.all_started_at - T0, 1),
+        }))  # fmt: skip
 
 
 class _Sitting(FastHttpUser):
@@ -122,15 +171,22 @@ class Candidate(_Sitting):
     @task
     def sit(self) -> None:
         start_at = T0 + random.uniform(0, START_WINDOW)
-        submit_at = SUBMIT_OPENS + random.uniform(0, SUBMIT_WINDOW)
         gevent.sleep(max(0.0, start_at - time.time()))
-        if not self.begin(f"start [{phase()}]"):
+        started = self.begin(f"start [{phase()}]")
+        _Exam.one_started()  # a failed start counts too: the run goes on without it
+        if not started:
             gevent.sleep(10**6)
         next_save = time.time() + random.uniform(0, SAVE_EVERY)
+        submit_at = None
         while True:
-            if next_save >= submit_at:
+            if submit_at is None and _Exam.all_started.is_set():
+                submit_at = _Exam.submit_opens() + random.uniform(0, SUBMIT_WINDOW)
+            if submit_at is not None and next_save >= submit_at:
                 gevent.sleep(max(0.0, submit_at - time.time()))
                 self.submit(f"submit [{phase()}]")
+                _Exam.submitted += 1
+                if _Exam.submitted >= CANDIDATES:
+                    gevent.spawn_later(1, self.environment.runner.quit)  # the last one: done
                 gevent.sleep(10**6)  # submitted: this candidate is done
             gevent.sleep(max(0.0, next_save - time.time()))
             self.save(f"save [{phase()}]")
@@ -144,6 +200,20 @@ class BareProbe(FastHttpUser):
     @task
     def bare(self) -> None:
         self.client.get("/bench/bare", name=f"bare [{phase()}]")
+
+
+class Solo(_Sitting):
+    wait_time = constant(0)
+
+    @task
+    def sit_alone(self) -> None:
+        self.sign_in()
+        if not self.begin("start [alone]"):
+            return
+        for _ in range(10):
+            self.save("save [alone]")
+        self.submit("submit [alone]")
+        self.client.cookiejar.clear()
 
 
 class SaveFlat(_Sitting):

@@ -47,6 +47,14 @@ def targets(info: dict) -> list[tuple[str, str, str, str]]:
             "save [steady]", 100)  # fmt: skip
     latency(f"{n} starting within {info['args']['start_window']} s: p95 < 1 s, no errors",
             "start [start window]", 1000, n)  # fmt: skip
+    state = info.get("exam_state")
+    if state:
+        after = state["all_started_after_t0"]
+        out.append(("every candidate started by the end of the start window",
+                    f"{state['started']} of {state['candidates']} started, the last "
+                    + (f"{after:g} s after the window opened" if after is not None else "never"),
+                    "met" if after is not None and after <= info["args"]["start_window"] else "missed",
+                    f"{state['submitted']} submitted"))  # fmt: skip
     latency(f"{n} submitting within {info['args']['submit_window']} s: p95 < 1 s, no errors",
             "submit [submit window]", 1000, n)  # fmt: skip
     latency("saves during the submission window (p95 < 100 ms)", "save [submit window]", 100)
@@ -68,6 +76,39 @@ def targets(info: dict) -> list[tuple[str, str, str, str]]:
                     f"peak {peak:.0f} MB; growth after warm-up {growth:+.1f} MB",
                     "met" if ok else "missed", "10-minute target: see the run length"))  # fmt: skip
     return out
+
+
+# (what, Solo requests it takes, how many the issue asks for, in how many seconds)
+_LOADS = (
+    ("start: 「我的考试」, start, the attempt page",
+     ("my exams", "start [alone]", "attempt page"), "candidates", "start_window"),
+    ("one autosave", ("save [alone]",), "candidates", "save_every"),
+    ("one submission (100 items graded, result released)", ("submit [alone]",), "candidates",
+     "submit_window"),
+)  # fmt: skip
+
+
+def capacity(info: dict) -> list[str]:
+    """What the workers can serve at most, from each request's cost measured alone."""
+    solo = info["runs"].get("Solo")
+    if not solo:
+        return []
+    workers = info["args"]["workers"]
+    lines = ["", "### capacity from the cost alone", "",
+             f"Each request's p50 latency with one client (the Solo run) is its cost; {workers} "
+             "workers on the whole machine serve at most workers × 1000 / cost a second (less: "
+             "the load generator shares the cores).", "",
+             "| work | cost alone, ms | at most per s | the issue asks | asked / at most |",
+             "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for label, names, count_arg, seconds_arg in _LOADS:
+        costs = [_ms((_row(solo["rows"], name) or {}).get("p50")) for name in names]
+        if any(c is None for c in costs):
+            continue
+        cost = sum(costs)
+        most = workers * 1000 / cost if cost else float("inf")
+        asked = info["args"][count_arg] / info["args"][seconds_arg]
+        lines.append(f"| {label} | {cost:g} | {most:.0f} | {asked:.0f} | {asked / most:.2f} |")
+    return lines
 
 
 def _table(rows: list[dict]) -> list[str]:
@@ -93,6 +134,7 @@ def section(db: str, info: dict) -> list[str]:
         lines += ["", f"### {name}", "", f"`{run['command']}`", "", *_table(run["rows"])]
         if run.get("failures", "").count("\n") > 1:
             lines += ["", "Failures:", "", "```", run["failures"].strip()[:1500], "```"]
+    lines += capacity(info)
     lines += ["", "### worker memory (VmRSS, MB)", "",
               "| worker pid | samples | seconds | first 10 % | after warm-up | last 10 % | max |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
