@@ -23,8 +23,8 @@ User classes (named on Locust's command line):
 
 Phases, by the time a request is sent: "login" before T0; "start window" for
 START_WINDOW s; "start backlog" after it while some candidates still wait for their start
-(the server could not start them all in the window); "steady" for SAVE_SECONDS once all
-have started; then "submit window", SUBMIT_WINDOW s in which every candidate submits while
+(the server could not start them all in the window) and, if so, two save periods more
+for the saves queued meanwhile; "steady" for SAVE_SECONDS after that; then "submit window", SUBMIT_WINDOW s in which every candidate submits while
 the others still save. So steady saves are measured with everyone in, not behind a queue
 of starts, and the run ends when the last candidate has submitted.
 """
@@ -72,7 +72,12 @@ class _Exam:
 
     @classmethod
     def steady_opens(cls) -> float:
-        return max(T0 + START_WINDOW, cls.all_started_at or float("inf"))
+        if cls.all_started_at is None:
+            return float("inf")
+        if cls.all_started_at <= T0 + START_WINDOW:
+            return T0 + START_WINDOW
+        # Started late: the saves queued meanwhile drain first (two save periods).
+        return cls.all_started_at + 2 * SAVE_EVERY
 
     @classmethod
     def submit_opens(cls) -> float:
@@ -85,7 +90,7 @@ def phase(now: float | None = None) -> str:
         return "login"
     if now < T0 + START_WINDOW:
         return "start window"
-    if _Exam.all_started_at is None:
+    if now < _Exam.steady_opens():
         return "start backlog"
     if now < _Exam.submit_opens():
         return "steady"
@@ -190,7 +195,9 @@ class Candidate(_Sitting):
                 gevent.sleep(10**6)  # submitted: this candidate is done
             gevent.sleep(max(0.0, next_save - time.time()))
             self.save(f"save [{phase()}]")
-            next_save += SAVE_EVERY
+            # As the page does: one save at a time, and a late one is not made up for by a
+            # burst (the next goes when the answer changes again, not all missed ones at once).
+            next_save = max(next_save + SAVE_EVERY, time.time() + SAVE_EVERY / 2)
 
 
 class BareProbe(FastHttpUser):
