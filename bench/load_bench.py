@@ -382,6 +382,7 @@ def main() -> None:
     )
     p.add_argument("--skip-throughput", action="store_true")
     p.add_argument("--keep", action="store_true", help="keep the work folder")
+    p.add_argument("--label", help="results file and section name (default: the database)")
     args = p.parse_args()
 
     info = {"machine": machine(), "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -458,7 +459,9 @@ def main() -> None:
             shutil.rmtree(workdir, ignore_errors=True)
     out = BENCH / "results"
     out.mkdir(exist_ok=True)
-    (out / f"{args.db}.json").write_text(json.dumps(info, ensure_ascii=False, indent=1))
+    (out / f"{args.label or args.db}.json").write_text(
+        json.dumps(info, ensure_ascii=False, indent=1)
+    )
     write_results()
     print((BENCH / "RESULTS.md").read_text())
 
