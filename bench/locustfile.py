@@ -107,13 +107,19 @@ def _write_state(environment, **_kw) -> None:
         }))  # fmt: skip
 
 
+def _token(page) -> str | None:
+    match = _META.search(page.text or "") if page.status_code == 200 else None
+    return match.group(1) if match else None
+
+
 class _Sitting(FastHttpUser):
     abstract = True
 
     def sign_in(self) -> None:
         self.username = PLAN["usernames"][next(_next)]
-        page = self.client.get("/login", name="login page")
-        token = _META.search(page.text).group(1)
+        token = _token(self.client.get("/login", name="login page"))
+        if token is None:
+            return  # recorded as a failed page; the start that follows fails too
         self.client.post(
             "/login",
             data={"csrf_token": token, "username": self.username, "password": PLAN["password"]},
@@ -122,8 +128,9 @@ class _Sitting(FastHttpUser):
         )
 
     def begin(self, name: str) -> bool:
-        page = self.client.get("/exams/", name="my exams")
-        token = _META.search(page.text).group(1)
+        token = _token(self.client.get("/exams/", name="my exams"))
+        if token is None:
+            return False  # the page failed (recorded as such): this candidate gives up
         with self.client.post(
             f"/exams/papers/{PLAN['paper_id']}/start",
             data={"csrf_token": token},
@@ -136,9 +143,12 @@ class _Sitting(FastHttpUser):
                 r.failure(f"start: {r.status_code} {where}")
                 return False
         self.attempt = int(where.rstrip("/").rsplit("/", 1)[1])
-        page = self.client.get(f"/exams/attempts/{self.attempt}", name="attempt page")
-        self.token = _META.search(page.text).group(1)
-        return True
+        for _ in range(2):  # a page that timed out is loaded again, as a person would
+            self.token = _token(self.client.get(f"/exams/attempts/{self.attempt}",
+                                                name="attempt page"))  # fmt: skip
+            if self.token is not None:
+                return True
+        return False
 
     def save(self, name: str) -> None:
         position = random.randrange(len(PLAN["responses"])) + 1
@@ -175,6 +185,9 @@ class Candidate(_Sitting):
 
     @task
     def sit(self) -> None:
+        if getattr(self, "sat", False):  # Locust reruns a task that raised: sit only once
+            gevent.sleep(10**6)
+        self.sat = True
         start_at = T0 + random.uniform(0, START_WINDOW)
         gevent.sleep(max(0.0, start_at - time.time()))
         started = self.begin(f"start [{phase()}]")
