@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from exam_app.content.display import DisplayParts, display_parts
 from exam_app.services.errors import ServiceError
 
 MAX_BLANK = 500
@@ -14,9 +15,13 @@ def blank_count(snapshot: dict) -> int:
     return len(snapshot.get("key", {}).get("blanks", []))
 
 
-def check_response(kind: str, snapshot: dict, response: Any, where: str = "本题") -> Any:
-    """The response in its stored shape, or a Chinese error naming the item."""
-    labels = {o["label"] for o in snapshot.get("options", [])}
+def check_response(
+    kind: str, snapshot: dict | DisplayParts, response: Any, where: str = "本题"
+) -> Any:
+    """The response in its stored shape, or a Chinese error naming the item. `snapshot`:
+    the item's snapshot, or just what is shown of it (its options and blanks)."""
+    parts = snapshot if isinstance(snapshot, DisplayParts) else display_parts(snapshot)
+    labels = parts.labels
     if response in (None, "", []):
         return None
     if kind == "single":
@@ -34,7 +39,7 @@ def check_response(kind: str, snapshot: dict, response: Any, where: str = "本�
             raise ServiceError(f"{where}只能选择“正确”或“错误”。")
         return response
     if kind == "fill":
-        n = blank_count(snapshot)
+        n = parts.blanks
         if not isinstance(response, list) or len(response) != n:
             raise ServiceError(f"{where}应有 {n} 个空。")
         if not all(isinstance(r, str) and len(r) <= MAX_BLANK for r in response):

@@ -51,7 +51,9 @@ def finalise_if_graded(
     (submission); others pass none and the items are read afresh. Grading and release are
     committed together, so a submission is one transaction after its claim."""
     now = now or utcnow()
-    if attempt.status == "submitted" and open_tasks(attempt):
+    # The submission knows which answers wait for a reviewer; others look in the database.
+    waiting = items is None or any(i.needs_review for i in items)
+    if attempt.status == "submitted" and waiting and open_tasks(attempt):
         return False  # answers now wait for their reviewers
     if items is None:
         # Fresh from the database: another reviewer may have just settled a sibling item.
@@ -65,23 +67,25 @@ def finalise_if_graded(
         db.session.commit()
         return False
     total = sum((i.score for i in counted), Decimal(0))
+    # Graded and, when due, released in the same UPDATE: a submission is claimed, scored,
+    # totalled, released and filed in one transaction.
+    due = release_due(attempt.paper)
+    values = {"status": "released" if due else "graded", "graded_at": now, "total": total,
+              "passed": total >= attempt.paper.pass_mark}  # fmt: skip
+    if due:
+        values["released_at"] = now
     graded = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == "submitted")
-        .values(
-            status="graded",
-            graded_at=now,
-            total=total,
-            passed=total >= attempt.paper.pass_mark,
-        )
+        .values(**values)
         .execution_options(synchronize_session="evaluate")  # `attempt` carries the new values
     )
     if graded.rowcount != 1:
         db.session.commit()
         db.session.refresh(attempt)
         return False  # someone else graded it a moment ago
-    if release_due(attempt.paper):
-        release(attempt, now, items)
+    if due:
+        _file(attempt, now, items)
     db.session.commit()
     return True
 
@@ -102,9 +106,15 @@ def release(
         return False
     if items is None:
         db.session.refresh(attempt)  # the total another request may have written
-    if attempt.paper.kind == "practice":  # practice papers record nothing in staff files
-        db.session.commit()
-        return True
+    _file(attempt, now, items)
+    db.session.commit()
+    return True
+
+
+def _file(attempt: Attempt, now: datetime, items: list[AttemptItem] | None) -> None:
+    """A released result goes into the staff file (practice papers record nothing)."""
+    if attempt.paper.kind == "practice":
+        return
     db.session.add(
         QuarterResult(
             user_id=attempt.user_id,
@@ -118,8 +128,6 @@ def release(
             recorded_at=now,
         )
     )
-    db.session.commit()
-    return True
 
 
 def unfinished(paper: Paper) -> dict[str, int]:

@@ -54,4 +54,5 @@ def set_scores(
                 "created_at": at,
             }
         )
-    db.session.execute(insert(ScoreEvent), rows)
+    # Core, not the ORM's bulk insert: no objects, no RETURNING, one executemany.
+    db.session.connection().execute(insert(ScoreEvent.__table__), rows)
