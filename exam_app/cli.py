@@ -1,4 +1,5 @@
-"""flask commands: setup, load-content, content check/import/export, create-user, close-overdue."""
+"""flask commands: setup, load-content, content check/import/export, create-user, close-overdue,
+prepare-attempts."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from exam_app.services.attempts import close_overdue
 from exam_app.services.content_sync import ContentInvalid, sync_content
 from exam_app.services.demo import ensure_demo_accounts, ensure_demo_paper
 from exam_app.services.example_papers import ensure_example_papers
+from exam_app.services.preparing import PREPARE_AHEAD, prepare_due
 
 
 def _load(root: Path, prefer_file: tuple[str, ...] = ()) -> None:
@@ -42,6 +44,7 @@ def setup_command(demo: bool) -> None:
     upgrade()
     _load(current_app.config["CONTENT_ROOT"])
     if not demo:
+        _prepare(PREPARE_AHEAD.total_seconds() / 3600)
         return
     rows = ensure_demo_accounts(Path(current_app.instance_path) / "demo-accounts.txt")
     if ensure_demo_paper():
@@ -49,6 +52,7 @@ def setup_command(demo: bool) -> None:
     lead = db.session.scalar(select(User).where(User.username == "lead1"))
     for line in ensure_example_papers(lead) if lead else []:
         click.echo(line)
+    _prepare(PREPARE_AHEAD.total_seconds() / 3600)
     click.echo("\n演示账号（用户名 / 密码 / 角色）：")
     for username, password, roles in rows:
         click.echo(f"  {username:<10} {password:<16} {roles}")
@@ -115,6 +119,23 @@ def close_overdue_command() -> None:
     click.echo(f"已自动交卷 {close_overdue()} 份超时答卷。")
 
 
+@click.command("prepare-attempts")
+@click.option("--hours", default=PREPARE_AHEAD.total_seconds() / 3600, show_default=True,
+              help="为多少小时内开考（或正在进行）的考试备卷")  # fmt: skip
+def prepare_attempts_command(hours: float) -> None:
+    """Draw the attempts of exams about to open, so starting one costs almost nothing at the
+    rush (run from cron every few minutes, like close-overdue; safe to repeat)."""
+    _prepare(hours)
+
+
+def _prepare(hours: float) -> None:
+    from datetime import timedelta
+
+    made = prepare_due(ahead=timedelta(hours=hours))
+    if made:
+        click.echo(f"已为 {made} 人备好考卷（开考时直接开始作答）。")
+
+
 def init_app(app: Flask) -> None:
     from exam_app.cli_backup import backup_command, restore_command
 
@@ -128,5 +149,6 @@ def init_app(app: Flask) -> None:
         content_group,
         create_user_command,
         close_overdue_command,
+        prepare_attempts_command,
     ):
         app.cli.add_command(command)

@@ -6,7 +6,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy import false as sa_false
 from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -15,6 +23,7 @@ from exam_app.extensions import db
 from exam_app.models.base import Score, utcnow
 
 ATTEMPT_STATUS_LABELS = {
+    "prepared": "已备卷",  # drawn before the window opened, not started (services/preparing.py)
     "in_progress": "作答中",
     "submitted": "待阅卷",
     "graded": "已评分",
@@ -27,13 +36,25 @@ class Attempt(db.Model):
     __table_args__ = (
         UniqueConstraint("paper_id", "user_id", "number"),
         CheckConstraint(
-            "status in ('in_progress', 'submitted', 'graded', 'released')", name="status"
+            "status in ('prepared', 'in_progress', 'submitted', 'graded', 'released')",
+            name="status",
         ),
+        # A prepared attempt belongs to nobody until its person starts it (user_id is set
+        # then): every query by person, and every join to users, passes it by.
+        CheckConstraint(
+            "(status = 'prepared') = (user_id IS NULL AND reserved_for_id IS NOT NULL)",
+            name="prepared_is_reserved",
+        ),
+        Index("ix_attempts_prepared", "paper_id", "reserved_for_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     paper_id: Mapped[int] = mapped_column(ForeignKey("papers.id"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Prepared attempts: whom this one was drawn for, and what the paper and its items were
+    # (a fingerprint), so a paper or item changed before opening is prepared again.
+    reserved_for_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    prepared_from: Mapped[str | None] = mapped_column(String(40))
     number: Mapped[int] = mapped_column(default=1, server_default="1")  # 1st, 2nd … sitting
     candidate_code: Mapped[str] = mapped_column(String(12), unique=True)  # what reviewers see
     status: Mapped[str] = mapped_column(String(12), default="in_progress")
@@ -54,7 +75,7 @@ class Attempt(db.Model):
     passed: Mapped[bool | None]
 
     paper = relationship("Paper", lazy="joined")
-    user = relationship("User", lazy="joined")
+    user = relationship("User", lazy="joined", foreign_keys=[user_id])
     items: Mapped[list[AttemptItem]] = relationship(
         back_populates="attempt", order_by="AttemptItem.position", cascade="all, delete-orphan"
     )
@@ -66,7 +87,10 @@ class Attempt(db.Model):
 
 class AttemptItem(db.Model):
     __tablename__ = "attempt_items"
-    __table_args__ = (UniqueConstraint("attempt_id", "position"),)
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position"),
+        Index("ix_attempt_items_question_id", "question_id"),  # usage counts of the draw
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"))
@@ -77,6 +101,9 @@ class AttemptItem(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     points: Mapped[Decimal] = mapped_column(Score())
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # A digest of what the candidate sees of the snapshot (stem, options, case; never the
+    # key): the attempt page's rendered parts are cached by it (exams/question_parts.py).
+    display_key: Mapped[str | None] = mapped_column(String(40))
     response: Mapped[Any | None] = mapped_column(JSON)
     # Client-chosen, increasing (ms clock): a stale save never overwrites a newer one.
     save_seq: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,34 +6,35 @@ views pass the real time.
 
 from __future__ import annotations
 
+import copy
 import random
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import current_app
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
+from exam_app.content.display import display_key
 from exam_app.extensions import db
-from exam_app.grading import AUTO_KINDS, score_item
 from exam_app.models import Attempt, AttemptItem, Paper, Role, User
 from exam_app.models.base import utcnow
+from exam_app.services import attempt_layouts
 from exam_app.services.audience import may_sit
 from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.responses import check_response
-from exam_app.services.results import finalise_if_graded
-from exam_app.services.scores import set_scores
+from exam_app.services.submission import (  # noqa: F401 (their home before; callers use both)
+    close_if_overdue,
+    close_overdue,
+    grace,
+    mark_counted_choices,
+    submit,
+)
 
 # No 0/O/1/I: candidate codes are read aloud and typed by people.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _grace() -> timedelta:
-    return timedelta(seconds=current_app.config["ANSWER_GRACE_SECONDS"])
 
 
 def _candidate_code() -> str:
@@ -82,16 +83,28 @@ def _option_order(question, rng: random.Random, shuffle: bool) -> list[str] | No
     return labels
 
 
-def build_items(paper: Paper, seed: int) -> tuple[list[dict], list[dict]]:
+def build_items(
+    paper: Paper,
+    seed: int,
+    uses: dict[int, int] | None = None,
+    snapshots: dict[int, dict] | None = None,
+) -> tuple[list[dict], list[dict]]:
     """The items a candidate with this seed gets, frozen, in the order shown: the draw log
-    and one row of AttemptItem columns per item (stored at once, or shown in a preview)."""
-    draw = draw_items(paper, seed)
+    and one row of AttemptItem columns per item (stored at once, or shown in a preview).
+    `uses` and `snapshots`: kept by a caller preparing many attempts (see drawing.py;
+    snapshots by question id, each copied before its rule is set)."""
+    draw = draw_items(paper, seed, uses)
     order_rng = random.Random(seed ^ 0x5EED)  # independent of the draw, still reproducible
     rows = []
     for position, d in enumerate(
         arrange(draw.items, shuffle=paper.shuffle_items, rng=order_rng), 1
     ):
-        snapshot = d.question.snapshot()
+        if snapshots is None:
+            snapshot = d.question.snapshot()
+        else:
+            if d.question.id not in snapshots:
+                snapshots[d.question.id] = d.question.snapshot()
+            snapshot = copy.deepcopy(snapshots[d.question.id])
         snapshot["rule"] = _effective_rule(d, paper)
         rows.append(
             {
@@ -102,19 +115,97 @@ def build_items(paper: Paper, seed: int) -> tuple[list[dict], list[dict]]:
                 "kind": d.question.kind,
                 "points": d.points,
                 "snapshot": snapshot,
+                "display_key": display_key(snapshot),
                 "option_order": _option_order(d.question, order_rng, paper.shuffle_options),
             }
         )
     return draw.log, rows
 
 
-def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Attempt:
-    """Start, or resume, `user`'s attempt; the drawn items are frozen in it."""
+def new_attempt_rows(
+    paper: Paper,
+    seed: int,
+    now: datetime,
+    uses: dict[int, int] | None = None,
+    snapshots: dict[int, dict] | None = None,
+) -> tuple[Attempt, list[dict]]:
+    """An attempt (not yet added) and its item rows, drawn with `seed`: for a start on the
+    spot, or prepared before the window opens (services/preparing.py)."""
+    draw_log, rows = build_items(paper, seed, uses, snapshots)
+    attempt = Attempt(
+        paper_id=paper.id,
+        number=1,
+        candidate_code=_candidate_code(),
+        seed=seed,
+        draw_log=draw_log,
+        sections=_sections_snapshot(paper),
+        started_at=now,
+        deadline_at=_deadline(paper, now),
+        max_total=paper.total_points,
+    )
+    return attempt, rows
+
+
+def _deadline(paper: Paper, now: datetime) -> datetime:
+    return min(now + timedelta(minutes=paper.time_limit_minutes), paper.closes_at)
+
+
+def start(paper: Paper, user: User, now: datetime | None = None) -> int:
+    """Start, or resume, `user`'s attempt and return its id. At the rush this is one
+    UPDATE: the attempt prepared for them is theirs from now, with its clock started."""
     now = now or utcnow()
+    _check_may_sit(paper, user)
+    if paper.is_open(now) and (claimed := _claim_prepared(paper, user, now)) is not None:
+        return claimed
+    return start_attempt(paper, user, now).id
+
+
+# The oldest prepared attempt of this paper reserved for this person (there is one at most).
+_a = Attempt.__table__
+_PREPARED = (
+    select(func.min(_a.c.id))
+    .where(_a.c.paper_id == bindparam("b_paper"), _a.c.reserved_for_id == bindparam("b_user"),
+           _a.c.status == "prepared")
+    .scalar_subquery()
+)  # fmt: skip
+_CLAIM = (
+    update(_a)
+    .where(_a.c.id == _PREPARED, _a.c.status == "prepared")
+    .values(user_id=bindparam("b_user"), status="in_progress", started_at=bindparam("b_now"),
+            deadline_at=bindparam("b_deadline"))
+    .returning(_a.c.id)
+)  # fmt: skip
+
+
+def _claim_prepared(paper: Paper, user: User, now: datetime) -> int | None:
+    params = {"b_paper": paper.id, "b_user": user.id, "b_now": now,
+              "b_deadline": _deadline(paper, now)}  # fmt: skip
+    try:
+        claimed = db.session.connection().execute(_CLAIM, params).scalar()
+    except IntegrityError:
+        # They started this version on the spot meanwhile (the cron job prepared theirs
+        # after that start read): the unique (paper, user, number) refused a second one.
+        db.session.rollback()
+        return None
+    if claimed is None:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    return claimed
+
+
+def _check_may_sit(paper: Paper, user: User) -> None:
     if not user.has_role(Role.STAFF):
         raise NotAllowed("只有客服人员可以参加考试。")
     if not may_sit(paper, user):
         raise NotAllowed("您不在这份试卷的考试名单中。")
+
+
+def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Attempt:
+    """Start, or resume, `user`'s attempt; the drawn items are frozen in it (on the spot,
+    when nothing was prepared for them)."""
+    now = now or utcnow()
+    _check_may_sit(paper, user)
     latest = find_attempt(paper, user)
     if latest is not None:
         close_if_overdue(latest, now)
@@ -129,20 +220,9 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
     if now >= paper.closes_at:
         raise ServiceError("考试已经结束，不能再开始作答。")
 
-    seed = secrets.randbits(31)
-    draw_log, rows = build_items(paper, seed)
-    attempt = Attempt(
-        paper=paper,
-        user=user,
-        number=(latest.number + 1) if latest else 1,
-        candidate_code=_candidate_code(),
-        seed=seed,
-        draw_log=draw_log,
-        sections=_sections_snapshot(paper),
-        started_at=now,
-        deadline_at=min(now + timedelta(minutes=paper.time_limit_minutes), paper.closes_at),
-        max_total=paper.total_points,
-    )
+    attempt, rows = new_attempt_rows(paper, secrets.randbits(31), now)
+    attempt.user_id = user.id
+    attempt.number = (latest.number + 1) if latest else 1
     db.session.add(attempt)
     try:
         db.session.flush()
@@ -185,36 +265,43 @@ def save_answer(
 # Built once on the tables (Core, not ORM), executed with parameters: at a save every few
 # seconds per candidate, building the statements and the ORM's bookkeeping cost about as
 # much as running them.
-_attempts, _items = Attempt.__table__, AttemptItem.__table__
-_SAVE_TARGET = (
-    select(_attempts.c.status, _attempts.c.deadline_at, _items.c.id, _items.c.kind,
-           _items.c.snapshot)
-    .select_from(_attempts.outerjoin(_items, (_items.c.attempt_id == _attempts.c.id)
-                                     & (_items.c.position == bindparam("position"))))
-    .where(_attempts.c.id == bindparam("attempt_id"), _attempts.c.user_id == bindparam("user_id"))
-)  # fmt: skip
-# Lands only on a newer sequence number (two tabs) of an attempt still open: the check is
-# part of the write, with the attempt row share-locked on PostgreSQL, so a submission
-# either waits for this save and grades it, or this save sees the attempt closed.
+_items = AttemptItem.__table__
+# Lands only on a newer sequence number (two tabs) of this person's attempt while it is
+# open and before its deadline (with the grace): the checks are part of the write, with the
+# attempt row share-locked on PostgreSQL, so a submission either waits for this save and
+# grades it, or this save sees the attempt closed.
 _STILL_OPEN = (
-    select(_attempts.c.id)
-    .where(_attempts.c.id == _items.c.attempt_id, _attempts.c.status == "in_progress")
+    select(_a.c.id)
+    .where(_a.c.id == bindparam("b_attempt"), _a.c.user_id == bindparam("b_user"),
+           _a.c.status == "in_progress", _a.c.deadline_at >= bindparam("b_cutoff"))
     .with_for_update(read=True)
-)
+)  # fmt: skip
 _SAVE_UPDATE = (
     update(_items)
     .where(
-        _items.c.id == bindparam("item_id"),
-        _items.c.save_seq < bindparam("seq"),
+        _items.c.attempt_id == bindparam("b_attempt"),
+        _items.c.position == bindparam("b_position"),
+        _items.c.save_seq < bindparam("b_seq"),
+        # The item the cached layout checked the answer against (see attempt_layouts.py).
+        _items.c.display_key.is_not_distinct_from(bindparam("b_key")),
         _STILL_OPEN.exists(),
     )
-    .values(response=bindparam("response"), save_seq=bindparam("seq"), saved_at=bindparam("now"))
+    .values(
+        response=bindparam("b_response"), save_seq=bindparam("b_seq"), saved_at=bindparam("b_now")
+    )
 )
 _SAVE_KEPT = (
-    select(_attempts.c.status, _items.c.save_seq, _items.c.saved_at)
-    .join(_attempts, _attempts.c.id == _items.c.attempt_id)
-    .where(_items.c.id == bindparam("item_id"))
-)
+    select(_a.c.status, _a.c.user_id, _a.c.deadline_at, _items.c.save_seq, _items.c.saved_at,
+           _items.c.display_key)
+    .join(_a, _a.c.id == _items.c.attempt_id)
+    .where(_items.c.attempt_id == bindparam("b_attempt"),
+           _items.c.position == bindparam("b_position"))
+)  # fmt: skip
+
+
+class _StaleLayout(Exception):
+    """The cached layout no longer describes this attempt (its rows were replaced, as by
+    restoring a backup): read it afresh."""
 
 
 def save_by_id(
@@ -225,116 +312,75 @@ def save_by_id(
     seq: Any,
     now: datetime | None = None,
 ) -> SaveResult:
-    """Autosave, the request every candidate sends every few seconds: one read, then one
-    conditional UPDATE in a transaction of its own (the view is `reads_first`).
+    """Autosave, the request every candidate sends every few seconds: one conditional
+    UPDATE in a transaction of its own (the view is `reads_first`).
 
-    Only the columns a save needs are read (not the attempt with its draw log and sections,
-    nor the other 99 items); someone else's attempt reads as missing (404, as for pages).
+    What the answer is checked against (the item's kind, options and blanks) and the
+    deadline come from this worker's cache of the attempt's layout (attempt_layouts.py),
+    read once per attempt; whether the attempt is this person's, still open and in time,
+    and the item still the one the layout names, is checked by the UPDATE itself. Someone
+    else's attempt reads as missing (404, as pages).
     """
     now = now or utcnow()
-    well_formed = isinstance(position, int) and not isinstance(position, bool)
-    params = {
-        "attempt_id": attempt_id,
-        "user_id": user_id,
-        "position": position if well_formed else 0,
-    }
-    connection = db.session.connection()  # the session's transaction, without the ORM layer
-    row = connection.execute(_SAVE_TARGET, params).one_or_none()
-    if row is None:
+    try:
+        return _save(attempt_layouts.layout(attempt_id), attempt_id, user_id, position,
+                     response, seq, now)  # fmt: skip
+    except _StaleLayout:
+        attempt_layouts.forget(attempt_id)
+        db.session.rollback()
+        return _save(attempt_layouts.layout(attempt_id), attempt_id, user_id, position,
+                     response, seq, now)  # fmt: skip
+
+
+def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResult:
+    if layout is not None and layout.cached and layout.user_id != user_id:
+        raise _StaleLayout
+    if layout is None or layout.user_id != user_id:
         raise ServiceError("没有这场考试。", status=404)
-    status, deadline, item_id, kind, snapshot = row
-    if status != "in_progress":
-        raise SaveRefused("本场考试已交卷，不能再修改答案。", status)
-    if now > deadline + _grace():
-        attempt = db.session.get(Attempt, attempt_id)
-        close_if_overdue(attempt, now)
-        raise SaveRefused(
-            "考试时间已到，此答案未被接受；此前已保存的答案已自动交卷。", attempt.status
-        )
-    if not well_formed:
+    if layout.status != "in_progress":
+        raise SaveRefused("本场考试已交卷，不能再修改答案。", layout.status)
+    if now > layout.deadline_at + grace():
+        _refuse_late(attempt_id, now)
+    if not isinstance(position, int) or isinstance(position, bool):
         raise ServiceError("请求格式无效。")
-    if item_id is None:
+    if position not in layout.items:
+        if layout.cached:
+            raise _StaleLayout
         raise ServiceError(f"本场考试没有第 {position} 题。", status=404)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise ServiceError("保存序号无效。")
-    value = check_response(kind, snapshot, response, f"第 {position} 题")
+    item_id, kind, key = layout.items[position]
+    shown = attempt_layouts.parts({item_id: key})[item_id]
+    value = check_response(kind, shown, response, f"第 {position} 题")
     # The reads end here; the write is a transaction of its own (SQLite: see database.py).
     db.session.commit()
-    params = {"item_id": item_id, "seq": seq, "response": value, "now": now}
+    params = {"b_attempt": attempt_id, "b_user": user_id, "b_position": position, "b_seq": seq,
+              "b_response": value, "b_now": now, "b_cutoff": now - grace(), "b_key": key}  # fmt: skip
     saved = db.session.connection().execute(_SAVE_UPDATE, params).rowcount == 1
     db.session.commit()
     if saved:
-        return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=deadline)
-    # Not stored: the attempt closed in between, or a newer save came first.
-    kept = db.session.connection().execute(_SAVE_KEPT, {"item_id": item_id}).one()
-    if kept.status != "in_progress":
-        raise SaveRefused("本场考试已交卷，不能再修改答案。", kept.status)
-    return SaveResult(saved=False, seq=kept.save_seq, saved_at=kept.saved_at, deadline_at=deadline)
-
-
-def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:
-    """Submit and grade once. Returns False when it had already been submitted."""
-    now = now or utcnow()
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == attempt.id, Attempt.status == "in_progress")
-        .values(status="submitted", submitted_at=now, auto_submitted=auto)
-        .execution_options(synchronize_session="evaluate")  # `attempt` carries the new status
+        return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=layout.deadline_at)
+    # Not stored: the attempt closed or ran out of time in between, or a newer save came first.
+    kept = (
+        db.session.connection()
+        .execute(_SAVE_KEPT, {"b_attempt": attempt_id, "b_position": position})
+        .one_or_none()
     )
-    if claimed.rowcount != 1:
-        db.session.rollback()
-        db.session.refresh(attempt)
-        return False
-    items = attempt.items  # read once: scored, totalled and released from this one list
-    mark_counted_choices(attempt)
-    graded, blank = [], []
-    for item in items:
-        if not item.counted:
-            continue
-        if item.kind in AUTO_KINDS:
-            snap = item.snapshot
-            outcome = score_item(item.kind, snap["key"], item.response, item.points, snap["rule"])
-            graded.append((item, outcome.score))
-        elif not (item.response or "").strip():
-            # Nothing to read: a blank essay scores 0 without taking a reviewer's time.
-            blank.append((item, Decimal(0)))
-        else:
-            item.needs_review = True
-    set_scores(graded, source="auto", actor=None, reason="客观题自动评分", at=now)
-    set_scores(blank, source="auto", actor=None, reason="未作答", at=now)
-    db.session.flush()
-    finalise_if_graded(attempt, now, items)  # commits: claim, scores and result at once
-    return True
+    if kept is None or kept.user_id != user_id or kept.display_key != key:
+        if layout.cached:
+            raise _StaleLayout
+        raise ServiceError("没有这场考试。", status=404)  # changed under us: reload the page
+    if kept.status != "in_progress":
+        attempt_layouts.forget(attempt_id)
+        raise SaveRefused("本场考试已交卷，不能再修改答案。", kept.status)
+    if now > kept.deadline_at + grace():
+        _refuse_late(attempt_id, now)
+    return SaveResult(saved=False, seq=kept.save_seq, saved_at=kept.saved_at,
+                      deadline_at=layout.deadline_at)  # fmt: skip
 
 
-def mark_counted_choices(attempt: Attempt) -> None:
-    """In a "任选 k 题" section the first k answered items (in the order shown) count;
-    the others are left unscored, as Chinese papers say: 多答者按题号顺序计前 k 题."""
-    for section in attempt.sections or []:
-        if section["mode"] != "choice":
-            continue
-        items = [i for i in attempt.items if i.section_position == section["position"]]
-        answered = [i for i in items if i.response not in (None, "", [])]
-        chosen = {i.id for i in answered[: section["choose_count"]]}
-        # Fewer answered than k: unanswered items fill the quota with 0 points.
-        for i in items:
-            if len(chosen) >= section["choose_count"]:
-                break
-            chosen.add(i.id)
-        for i in items:
-            i.counted = i.id in chosen
-
-
-def close_if_overdue(attempt: Attempt, now: datetime) -> bool:
-    if attempt.status == "in_progress" and now > attempt.deadline_at + _grace():
-        return submit(attempt, now, auto=True)
-    return False
-
-
-def close_overdue(now: datetime | None = None) -> int:
-    """Submit every attempt left open past its deadline (run from cron too)."""
-    now = now or utcnow()
-    overdue = db.session.scalars(
-        select(Attempt).where(Attempt.status == "in_progress", Attempt.deadline_at < now - _grace())
-    ).all()
-    return sum(1 for attempt in overdue if submit(attempt, now, auto=True))
+def _refuse_late(attempt_id: int, now: datetime) -> NoReturn:
+    attempt = db.session.get(Attempt, attempt_id)
+    close_if_overdue(attempt, now)
+    attempt_layouts.forget(attempt_id)
+    raise SaveRefused("考试时间已到，此答案未被接受；此前已保存的答案已自动交卷。", attempt.status)

@@ -52,7 +52,10 @@ def pick(pool_with_uses: list[tuple[str, int]], count: int, rng: random.Random) 
     return [uid for _uses, _tie, uid in sorted(keyed)[:count]]
 
 
-def draw_items(paper: Paper, seed: int) -> Draw:
+def draw_items(paper: Paper, seed: int, uses: dict[int, int] | None = None) -> Draw:
+    """`uses`: usage counts kept by a caller drawing for many people in one go (preparing a
+    paper): read once, then counted up here as items are drawn, instead of a grouped query
+    over every attempt item per person."""
     rng = random.Random(seed)
     taken: set[int] = set()
     drawn: list[DrawnItem] = []
@@ -71,13 +74,21 @@ def draw_items(paper: Paper, seed: int) -> Draw:
                 f"第 {section.position} 大题「{section.title}」题库中可用题不足"
                 f"（需要 {count} 道，只有 {len(candidates)} 道），请联系培训负责人。"
             )
-        uses = usage_counts([q.id for q in candidates])
-        pool_with_uses = [(q.uid, uses.get(q.id, 0)) for q in candidates]
+        if uses is None:
+            counts = usage_counts([q.id for q in candidates])
+        else:
+            missing = [q.id for q in candidates if q.id not in uses]
+            uses.update({qid: 0 for qid in missing} | usage_counts(missing))
+            counts = uses
+        pool_with_uses = [(q.uid, counts.get(q.id, 0)) for q in candidates]
         log.append({"section": section.position, "pool": [list(p) for p in pool_with_uses]})
         by_uid = {q.uid: q for q in candidates}
         for uid in pick(pool_with_uses, count, rng):
             taken.add(by_uid[uid].id)
             drawn.append(DrawnItem(section, by_uid[uid], section.points_each))
+    if uses is not None:
+        for d in drawn:
+            uses[d.question.id] = uses.get(d.question.id, 0) + 1
     return Draw(drawn, log)
 
 
