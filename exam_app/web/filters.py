@@ -78,6 +78,12 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(score, "score")
     app.add_template_global(escape, "escape")
 
+    from exam_app.web import question_html  # it uses the filters above
+
+    app.add_template_global(question_html.question_html, "question_html")
+    app.add_template_global(question_html.questions_html, "questions_html")
+    app.add_template_global(question_html.navigator_html, "navigator_html")
+
 
 def local_to_utc(value: datetime) -> datetime:
     """A time typed in the form (local wall clock) as naive UTC for storage."""

@@ -1,0 +1,116 @@
+"""What the attempt page needs, in two queries: the attempt's heading and its items' state.
+
+The items are read without their snapshots (the key, 解析 and rubric stay in the
+database); what is shown of each comes from the display parts cached per item version
+(attempt_layouts.py). The page also leaves the attempt's layout in this worker's cache,
+so the saves that follow need no read of their own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import bindparam, select
+
+from exam_app.content.display import DisplayParts
+from exam_app.extensions import db
+from exam_app.grading import KIND_LABELS
+from exam_app.models import Attempt, AttemptItem, Paper
+from exam_app.services import attempt_layouts
+
+
+@dataclass(frozen=True)
+class PaperHead:
+    title: str
+    instructions: str
+    tab_switch_limit: int | None
+
+
+@dataclass(frozen=True)
+class AttemptHead:
+    id: int
+    user_id: int | None
+    status: str
+    candidate_code: str
+    deadline_at: datetime
+    sections: list[dict] | None
+    paper: PaperHead
+
+
+_a, _i, _p = Attempt.__table__, AttemptItem.__table__, Paper.__table__
+_HEAD = (
+    select(_a.c.id, _a.c.user_id, _a.c.status, _a.c.candidate_code, _a.c.deadline_at,
+           _a.c.sections, _p.c.title, _p.c.instructions, _p.c.tab_switch_limit)
+    .join(_p, _p.c.id == _a.c.paper_id)
+    .where(_a.c.id == bindparam("attempt_id"))
+)  # fmt: skip
+_ITEMS = (
+    select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
+           _i.c.points, _i.c.display_key, _i.c.option_order, _i.c.response, _i.c.save_seq,
+           _i.c.flagged, _i.c.counted)
+    .where(_i.c.attempt_id == bindparam("attempt_id"))
+    .order_by(_i.c.position)
+)  # fmt: skip
+
+
+def head(attempt_id: int) -> AttemptHead | None:
+    row = db.session.connection().execute(_HEAD, {"attempt_id": attempt_id}).one_or_none()
+    if row is None:
+        return None
+    paper = PaperHead(row.title, row.instructions, row.tab_switch_limit)
+    return AttemptHead(row.id, row.user_id, row.status, row.candidate_code, row.deadline_at,
+                       row.sections, paper)  # fmt: skip
+
+
+def shown_options(parts: DisplayParts, order: list[str] | None) -> list[dict[str, str]]:
+    """Options in this candidate's order, lettered A, B, C… as they see them."""
+    by_label = dict(parts.options)
+    labels = order or [label for label, _text in parts.options]
+    return [
+        {"letter": chr(ord("A") + n), "label": label, "text": by_label[label]}
+        for n, label in enumerate(labels)
+    ]
+
+
+_shown_cache: dict[tuple, list[dict[str, str]]] = {}
+
+
+def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -> list[dict]:
+    """shown_options, kept per item version and order (shared: callers must not change it)."""
+    if key is None:
+        return shown_options(parts, order)
+    cache_key = (key, tuple(order) if order else None)
+    found = _shown_cache.get(cache_key)
+    if found is None:
+        if len(_shown_cache) >= attempt_layouts.PARTS_KEPT:
+            _shown_cache.clear()
+        found = _shown_cache[cache_key] = shown_options(parts, order)
+    return found
+
+
+def items(attempt: AttemptHead) -> list[dict[str, Any]]:
+    """Candidate views (as exams/presenters.py makes them) of every item, in order."""
+    rows = db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id}).all()
+    shown = attempt_layouts.parts({r.id: r.display_key for r in rows})
+    if attempt.status == "in_progress" and attempt.user_id is not None:
+        attempt_layouts.remember(attempt.id, attempt_layouts.Layout(
+            attempt.user_id, attempt.status, attempt.deadline_at,
+            {r.position: (r.id, r.kind, r.display_key) for r in rows},
+        ))  # fmt: skip
+    views = []
+    for r in rows:
+        parts = shown[r.id]
+        views.append({
+            "position": r.position, "section_position": r.section_position,
+            "section_title": r.section_title, "kind": r.kind, "kind_label": KIND_LABELS[r.kind],
+            "points": r.points, "stem": parts.stem,
+            "options": _shown_once(r.display_key, parts, r.option_order),
+            # Names what is shown (with the position and points): see question_html.
+            "shown_key": (r.display_key, tuple(r.option_order or ())) if r.display_key else None,
+            "blanks": parts.blanks, "case_title": parts.case_title,
+            "case_scenario": parts.case_scenario, "response": r.response,
+            "save_seq": r.save_seq, "flagged": r.flagged, "counted": r.counted,
+        })  # fmt: skip
+    return views

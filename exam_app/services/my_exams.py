@@ -1,0 +1,117 @@
+"""「我的考试」: the papers a person must sit, each with their latest attempt, in one query.
+
+Every candidate opens this page in the same minute when the window opens, so it reads the
+papers, whether this person may sit each (the audience, in SQL) and their attempts at every
+version of each paper in one statement of plain columns. Only an attempt found open past
+its deadline is loaded as an object, to be closed (services/submission.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy.orm import aliased
+
+from exam_app.extensions import db
+from exam_app.models import Attempt, Paper, PaperAudience, Role, User
+from exam_app.models.attempts import ATTEMPT_STATUS_LABELS
+from exam_app.services.submission import close_if_overdue, grace
+
+
+@dataclass(frozen=True)
+class PaperLine:
+    id: int
+    title: str
+    kind: str
+    quarter: str
+    status: str
+    opens_at: datetime
+    closes_at: datetime
+    time_limit_minutes: int
+    attempts_allowed: int
+
+    def is_open(self, now: datetime) -> bool:
+        return self.status == "published" and self.opens_at <= now < self.closes_at
+
+
+@dataclass(frozen=True)
+class AttemptLine:
+    id: int
+    paper_id: int
+    number: int
+    status: str
+    deadline_at: datetime
+    total: Decimal | None
+    max_total: Decimal
+    passed: bool | None
+
+    @property
+    def status_label(self) -> str:
+        return ATTEMPT_STATUS_LABELS[self.status]
+
+
+# The audience rule of services/audience.py as a column: staff, and nobody listed, or this
+# person or their department listed.
+_listed = exists().where(PaperAudience.paper_id == Paper.id)
+_mine = exists().where(
+    PaperAudience.paper_id == Paper.id,
+    or_(PaperAudience.user_id == bindparam("b_user"),
+        and_(PaperAudience.department_id.is_not(None),
+             PaperAudience.department_id == bindparam("b_department"))),
+)  # fmt: skip
+_version = aliased(Paper)
+# Built once (building it cost more than running it): every version of each paper, joined
+# with this person's attempts at any of them.
+_ROWS = (
+    select(Paper.id, Paper.title, Paper.kind, Paper.quarter, Paper.status, Paper.opens_at,
+           Paper.closes_at, Paper.time_limit_minutes, Paper.attempts_allowed,
+           and_(bindparam("b_staff"), or_(~_listed, _mine)).label("may_sit"),
+           Attempt.id, Attempt.paper_id, Attempt.number, Attempt.status, Attempt.deadline_at,
+           Attempt.total, Attempt.max_total, Attempt.passed)
+    .outerjoin(_version, func.coalesce(_version.lineage_id, _version.id)
+               == func.coalesce(Paper.lineage_id, Paper.id))
+    .outerjoin(Attempt, and_(Attempt.paper_id == _version.id,
+                             Attempt.user_id == bindparam("b_user")))
+    .where(Paper.status.in_(("published", "closed")))
+    .order_by(Paper.opens_at.desc(), Paper.id, Attempt.number)
+)  # fmt: skip
+
+
+def rows_for(user: User, now: datetime) -> list[tuple[PaperLine, AttemptLine | None, bool]]:
+    params = {"b_user": user.id, "b_department": user.department_id,
+              "b_staff": user.has_role(Role.STAFF)}  # fmt: skip
+    papers: dict[int, tuple[PaperLine, bool]] = {}
+    latest: dict[int, AttemptLine] = {}
+    for row in db.session.connection().execute(_ROWS, params):
+        paper = PaperLine(*row[:9])
+        papers.setdefault(paper.id, (paper, bool(row[9])))
+        if row[10] is not None:
+            latest[paper.id] = AttemptLine(*row[10:])  # ordered by number: the last is latest
+    rows = []
+    for paper, may_sit in papers.values():
+        attempt = latest.get(paper.id)
+        if attempt is not None and attempt.status == "in_progress" \
+                and now > attempt.deadline_at + grace():  # fmt: skip
+            attempt = _closed(attempt, now)
+        if attempt is not None and attempt.paper_id != paper.id and paper.status == "closed":
+            continue  # an old version: the row of the version they sat shows it
+        if attempt is None and not (paper.is_open(now) and may_sit):
+            continue
+        can_start = (
+            paper.is_open(now)
+            and may_sit
+            and (attempt is None or (attempt.status != "in_progress"
+                                     and attempt.number < paper.attempts_allowed))
+        )  # fmt: skip
+        rows.append((paper, attempt, can_start))
+    return rows
+
+
+def _closed(line: AttemptLine, now: datetime) -> AttemptLine:
+    attempt = db.session.get(Attempt, line.id)
+    close_if_overdue(attempt, now)
+    return AttemptLine(attempt.id, attempt.paper_id, attempt.number, attempt.status,
+                       attempt.deadline_at, attempt.total, attempt.max_total, attempt.passed)  # fmt: skip
