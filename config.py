@@ -68,6 +68,12 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
+    # SQLite: a background thread copies the WAL into the database every this many seconds
+    # once it holds more than SQLITE_CHECKPOINT_BYTES, instead of the request whose commit
+    # crossed 1,000 pages doing it (exam_app/database.py). 0: SQLite's own checkpoints.
+    SQLITE_CHECKPOINT_EVERY = float(os.environ.get("SQLITE_CHECKPOINT_EVERY", "1"))
+    SQLITE_CHECKPOINT_BYTES = int(os.environ.get("SQLITE_CHECKPOINT_BYTES", str(4 << 20)))
+
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
 

@@ -25,9 +25,12 @@ SCHEMA_FROM_MODELS = os.environ.get("EXAM_SCHEMA_FROM_MODELS") == "1" and not os
 
 
 def _app_for(url: str):
+    # SQLite checkpoints stay SQLite's own here: a background thread per test database
+    # would outlive its test (tests/integration/test_sqlite_checkpoints.py covers it).
     return create_app(
-        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url}
-    )
+        {"TESTING": True, "SECRET_KEY": "test-secret", "SQLALCHEMY_DATABASE_URI": url,
+         "SQLITE_CHECKPOINT_EVERY": 0}
+    )  # fmt: skip
 
 
 def _prepare(url: str) -> None:

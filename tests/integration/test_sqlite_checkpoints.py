@@ -1,0 +1,67 @@
+"""SQLite: every commit is synced (an acknowledged save survives a power cut) and no request
+pays for a WAL checkpoint: a background thread does them (exam_app/database.py)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+
+import pytest
+from sqlalchemy import text
+
+from exam_app.extensions import db
+
+
+@pytest.fixture
+def sqlite_url(tmp_path, sqlite_template) -> str:
+    import shutil
+
+    path = tmp_path / "exam.db"
+    shutil.copy(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+def _pragma(name: str):
+    return db.session.execute(text(f"PRAGMA {name}")).scalar()
+
+
+def test_commits_are_synced_and_requests_never_checkpoint(app_factory, sqlite_url):
+    app = app_factory(sqlite_url)
+    app.config.update(SQLITE_CHECKPOINT_EVERY=1)
+    with app.app_context():
+        assert _pragma("synchronous") == 2  # FULL: the WAL is synced at every commit
+        assert _pragma("journal_mode") == "wal"
+    # conftest turns the thread off for other tests; an app built with it on:
+    from exam_app import create_app
+
+    live = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url, "TESTING": True,
+                       "SQLITE_CHECKPOINT_EVERY": 0.05})  # fmt: skip
+    with live.app_context():
+        assert _pragma("wal_autocheckpoint") == 0
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_the_background_thread_checkpoints_a_growing_wal(tmp_path, sqlite_url, caplog):
+    from exam_app import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": sqlite_url, "TESTING": True,
+                      "SQLITE_CHECKPOINT_EVERY": 0.05, "SQLITE_CHECKPOINT_BYTES": 64 * 1024})  # fmt: skip
+    path = sqlite_url.removeprefix("sqlite:///")
+    caplog.set_level(logging.INFO, logger="exam_app.sqlite")
+    with app.app_context():
+        db.session.execute(text("CREATE TABLE filler (id INTEGER PRIMARY KEY, body TEXT)"))
+        for _n in range(50):  # ~1 MB through the WAL, 50 commits of 20 KB
+            db.session.execute(text("INSERT INTO filler (body) VALUES (:b)"), {"b": "x" * 20_000})
+            db.session.commit()
+        assert os.path.getsize(path + "-wal") > 64 * 1024  # no commit checkpointed it
+        deadline = time.time() + 10
+        while time.time() < deadline and "checkpoint frames=" not in caplog.text:
+            time.sleep(0.05)
+        assert "checkpoint frames=" in caplog.text
+        # Everything copied into the database: a new writer may start the WAL from the top.
+        busy, frames, copied = db.session.execute(text("PRAGMA wal_checkpoint(PASSIVE)")).one()
+        assert busy == 0 and copied == frames
+        db.session.remove()
+        db.engine.dispose()
