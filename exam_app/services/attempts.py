@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.content.display import display_key
+from exam_app.database import end_reads
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper, Role, User
 from exam_app.models.base import utcnow
@@ -352,8 +353,7 @@ def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResu
     item_id, kind, key = layout.items[position]
     shown = attempt_layouts.parts({item_id: key})[item_id]
     value = check_response(kind, shown, response, f"第 {position} 题")
-    # The reads end here; the write is a transaction of its own (SQLite: see database.py).
-    db.session.commit()
+    end_reads()  # SQLite: the write is a transaction of its own (see database.py)
     params = {"b_attempt": attempt_id, "b_user": user_id, "b_position": position, "b_seq": seq,
               "b_response": value, "b_now": now, "b_cutoff": now - grace(), "b_key": key}  # fmt: skip
     saved = db.session.connection().execute(_SAVE_UPDATE, params).rowcount == 1
