@@ -10,9 +10,10 @@ tests/databases.py does), loads the shipped bank, creates the candidates and a p
 100-item objective paper through the app's services, serves `bench.bench_app:app` (the real
 app plus a bare view) with gunicorn on 127.0.0.1, and runs, one after the other:
 
-  1. cost: one candidate after another, alone on the server (sign in, start, page, ten
-     saves, submit) for SOLO_SECONDS: each request's latency at no load is its own cost,
-     from which the report derives what two workers can serve at most;
+  1. cost: one candidate after another, alone on the server (sign in, five bare requests,
+     「我的考试」, start, page, ten saves, submit) for SOLO_SECONDS, timed by bench/cost_phase.py:
+     each request's latency at no load is its own cost, reported as a multiple of the bare
+     request of the same phase, from which the report derives what two workers serve at most;
   2. throughput: THROUGHPUT_USERS users calling the bare view back to back, then as many
      candidates saving back to back (same duration): saves/s against bare/s;
   3. the exam: CANDIDATES users log in, all start within START_WINDOW s, save one answer
@@ -141,9 +142,17 @@ def build_database(url: str, candidates: int, items: int) -> dict:
         add_fixed_section(paper, title="一、客观题", question_uids=[q.uid for q in chosen],
                           points="1")  # fmt: skip
         publish(paper)
+        # As `flask prepare-attempts` does from cron before the window opens: every
+        # candidate's attempt drawn and stored, so their start is one UPDATE.
+        from exam_app.services.preparing import prepare_due
+
+        started = time.time()
+        prepared = prepare_due()
+        prepare_seconds = round(time.time() - started, 1)
         responses = [[_right(q.snapshot()), _wrong(q.snapshot())] for q in chosen]
         plan = {"paper_id": paper.id, "password": PASSWORD, "usernames": usernames,
-                "responses": responses}  # fmt: skip
+                "responses": responses, "prepared": prepared,
+                "prepare_seconds": prepare_seconds}  # fmt: skip
         db.session.remove()
         db.engine.dispose()
     return plan
@@ -198,7 +207,10 @@ def verify(url: str, paper_id: int) -> dict:
         items = db.session.execute(
             select(AttemptItem, Attempt.total)
             .join(Attempt, Attempt.id == AttemptItem.attempt_id)
-            .where(Attempt.paper_id == paper_id, Attempt.status != "in_progress")
+            .where(
+                Attempt.paper_id == paper_id,
+                Attempt.status.in_(("submitted", "graded", "released")),
+            )
         ).all()
         mismatched = not_once = 0
         totals: dict[int, object] = {}
@@ -220,6 +232,23 @@ def verify(url: str, paper_id: int) -> dict:
     }
 
 
+def checkpoint_summary(server_log: str) -> dict:
+    """The background checkpointer's lines (exam_app/database.py): how often, how long."""
+    import re
+
+    durations = [float(m) for m in re.findall(r"checkpoint frames=.* duration_ms=([0-9.]+)",
+                                              server_log)]  # fmt: skip
+    if not durations:
+        return {"count": 0}
+    durations.sort()
+    return {
+        "count": len(durations),
+        "p50_ms": durations[len(durations) // 2],
+        "max_ms": durations[-1],
+        "failed": server_log.count("checkpoint failed"),
+    }
+
+
 # ---------------------------------------------------------------- PostgreSQL
 
 
@@ -229,6 +258,13 @@ def start_postgres(workdir: Path) -> tuple[str, callable]:
     server = PostgresServer()
     server.start()  # max_connections 100: enough for 2-4 workers × a pool of 5 (+10)
     return server.url(server.create_database()), server.stop
+
+
+def _relative(command: str, workdir: Path) -> str:
+    """Commands as written down: paths relative to the repository, the run's temporary
+    folder as <work>, so no machine's absolute paths reach RESULTS.md."""
+    command = command.replace(str(workdir), "<work>")
+    return command.replace(str(ROOT) + "/", "").replace(str(ROOT), ".")
 
 
 # ---------------------------------------------------------------- the server
@@ -351,7 +387,8 @@ def locust(host: str, plan_file: Path, csv_prefix: Path, users: int, rate: float
         else ""
     )
     env_text = " ".join(f"{k}={v}" for k, v in extra_env.items())
-    return rows, f"{env_text} {shlex.join(cmd)}".strip(), failures
+    command = _relative(f"{env_text} {shlex.join(cmd)}".strip(), csv_prefix.parent)
+    return rows, command, failures
 
 
 # ---------------------------------------------------------------- main
@@ -403,21 +440,20 @@ def main() -> None:
         n_total = args.candidates + args.throughput_users + solo_pool
         plan = build_database(url, n_total, args.items)
         info["setup_seconds"] = round(time.time() - t, 1)
+        info["prepared"] = {"attempts": plan["prepared"], "seconds": plan["prepare_seconds"]}
         plan_file = workdir / "plan.json"
         plan_file.write_text(json.dumps(plan, ensure_ascii=False))
         server = Server(url, workdir, args.workers, args.threads)
-        info["server_command"] = shlex.join(server.cmd)
+        info["server_command"] = _relative(shlex.join(server.cmd), workdir)
         host = f"http://127.0.0.1:{server.port}"
         sampler = RssSampler(server)
         sampler.start()
         runs = {}
         if args.solo_seconds:
+            from bench.cost_phase import run as cost_phase
+
             first = args.candidates + args.throughput_users
-            rows, cmd, failures = locust(
-                host, plan_file, workdir / "Solo", 1, 1, args.solo_seconds, ["Solo"],
-                {"BENCH_FIRST": first},
-            )  # fmt: skip
-            runs["Solo"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
+            info["cost"] = cost_phase(server.port, plan, first, args.solo_seconds)
         if not args.skip_throughput:
             for cls in ("BareFlat", "SaveFlat"):
                 rows, cmd, failures = locust(
@@ -447,7 +483,9 @@ def main() -> None:
         info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         server.stop()
         server = None
-        info["server_log_tail"] = (workdir / "gunicorn.log").read_text()[-3000:]
+        server_log = (workdir / "gunicorn.log").read_text()
+        info["server_log_tail"] = server_log[-3000:]
+        info["checkpoints"] = checkpoint_summary(server_log)
         info["verify"] = verify(url, plan["paper_id"])
         info["runs"] = runs
     finally:

@@ -16,8 +16,6 @@ User classes (named on Locust's command line):
                  the submission window, then idles
   BareProbe      a few requests a second to the bare view, named by phase: the latency
                  the machine gives a request that does no work, at the same moment
-  Solo           (cost) one candidate after another, alone on the server: sign in, start,
-                 page, ten saves, submit; latencies at no load are each request's own cost
   SaveFlat       (throughput) logs in, starts, then saves back to back
   BareFlat       (throughput) calls the bare view back to back
 
@@ -220,20 +218,6 @@ class BareProbe(FastHttpUser):
     @task
     def bare(self) -> None:
         self.client.get("/bench/bare", name=f"bare [{phase()}]")
-
-
-class Solo(_Sitting):
-    wait_time = constant(0)
-
-    @task
-    def sit_alone(self) -> None:
-        self.sign_in()
-        if not self.begin("start [alone]"):
-            return
-        for _ in range(10):
-            self.save("save [alone]")
-        self.submit("submit [alone]")
-        self.client.cookiejar.clear()
 
 
 class SaveFlat(_Sitting):

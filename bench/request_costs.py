@@ -1,0 +1,157 @@
+"""Each exam request's cost in-process, as a multiple of a bare request, with its statements.
+
+Run (from the repository):
+  .venv/bin/python bench/request_costs.py [--db sqlite|postgresql] [--rounds 30]
+
+No HTTP server and no load generator: the Flask test client calls the real app on a real
+database (a SQLite file, or a throwaway PostgreSQL cluster), so the figures are the app's
+own cost per request (Python, SQL, commit), free of the noise of a shared machine. Each
+round signs in a fresh candidate and does what the load benchmark's candidates do: 「我的考试」,
+start, the attempt page, ten saves, the submission, the result page. The bare view is
+timed in the same rounds. Prints p50 per request, the ratio to bare, and how many SQL
+statements each sent (counted on the engine, so round trips to PostgreSQL are seen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("EXAM_INSTANCE_DIR", tempfile.mkdtemp(prefix="exam-costs-"))
+os.environ.setdefault("SECRET_KEY", "bench-secret-key")
+
+from bench.load_bench import PASSWORD, build_database, start_postgres  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__)
+    p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
+    p.add_argument("--rounds", type=int, default=30)
+    p.add_argument("--items", type=int, default=100)
+    p.add_argument("--profile", help="a request's name: print where its time goes (cProfile)")
+    args = p.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="exam-costs-"))
+    stop = None
+    if args.db == "sqlite":
+        url = f"sqlite:///{workdir / 'exam.db'}"
+    else:
+        url, stop = start_postgres(workdir)
+    try:
+        plan = build_database(url, args.rounds + 2, args.items)
+        run(url, plan, args)
+    finally:
+        if stop:
+            stop()
+
+
+def run(url: str, plan: dict, args) -> None:
+    import re
+
+    from sqlalchemy import event
+
+    from exam_app import create_app
+    from exam_app.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": True})
+
+    @app.get("/bench/bare")
+    def bare():
+        return "ok"
+
+    counts: dict[str, int] = {}
+    current = {"name": None}
+    with app.app_context():
+
+        @event.listens_for(db.engine, "before_cursor_execute")
+        def _count(_conn, _cursor, statement, *_a, **_k):
+            if current["name"]:
+                counts[current["name"]] = counts.get(current["name"], 0) + 1
+                if current["name"] == os.environ.get("SHOW_SQL"):
+                    print("SQL", " ".join(statement.split())[:160])
+
+    times: dict[str, list[float]] = {}
+    stmts: dict[str, list[int]] = {}
+    meta = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+
+    def timed(name, call, *call_args, **call_kwargs):
+        counts[name] = 0
+        current["name"] = name
+        profiling = name == args.profile
+        if profiling:
+            profiler.enable()
+        t = time.perf_counter()
+        r = call(*call_args, **call_kwargs)
+        if profiling:
+            profiler.disable()
+        times.setdefault(name, []).append((time.perf_counter() - t) * 1000)
+        current["name"] = None
+        stmts.setdefault(name, []).append(counts[name])
+        return r
+
+    responses = plan["responses"]
+    for n in range(args.rounds):
+        client = app.test_client()
+        page = client.get("/login")
+        token = meta.search(page.text).group(1)
+        client.post("/login", data={"csrf_token": token, "username": plan["usernames"][n],
+                                    "password": PASSWORD})  # fmt: skip
+        for _ in range(3):
+            timed("bare", client.get, "/bench/bare")
+        r = timed("my exams", client.get, "/exams/")
+        token = meta.search(r.text).group(1)
+        r = timed(
+            "start",
+            client.post,
+            f"/exams/papers/{plan['paper_id']}/start",
+            data={"csrf_token": token},
+        )
+        assert r.status_code == 302, r.text[:300]
+        attempt = int(r.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        r = timed("attempt page", client.get, f"/exams/attempts/{attempt}")
+        assert r.status_code == 200
+        for i in range(10):
+            pos = random.randrange(len(responses)) + 1
+            body = {"position": pos, "response": random.choice(responses[pos - 1]),
+                    "seq": n * 100 + i + 1}  # fmt: skip
+            r = timed(
+                "save",
+                client.post,
+                f"/exams/attempts/{attempt}/answers",
+                json=body,
+                headers={"X-CSRFToken": token},
+            )
+            assert r.status_code == 200 and r.json["ok"], r.text[:300]
+        r = timed(
+            "submit", client.post, f"/exams/attempts/{attempt}/submit", data={"csrf_token": token}
+        )
+        assert r.status_code == 302, r.text[:300]
+        timed("result page", client.get, f"/exams/attempts/{attempt}/result")
+
+    if args.profile:
+        stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))
+        stats.print_stats(40)
+        if os.environ.get("CALLERS"):
+            stats.print_callers(os.environ["CALLERS"])
+    bare_p50 = statistics.median(times["bare"][3:])
+    print(f"{'request':<14} {'p50 ms':>8} {'× bare':>7} {'statements':>10}")
+    for name, values in times.items():
+        p50 = statistics.median(values[2:] if len(values) > 5 else values)
+        print(f"{name:<14} {p50:8.2f} {p50 / bare_p50:7.1f} {statistics.median(stmts[name]):>10}")
+
+
+if __name__ == "__main__":
+    main()
