@@ -100,7 +100,8 @@ def build_database(url: str, candidates: int, items: int) -> dict:
     from exam_app.services.content_sync import sync_content
     from exam_app.services.papers import add_fixed_section, create_paper, publish
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    # No checkpoint thread here: it would hold the flock (database.py) for the server's life.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLITE_CHECKPOINT_EVERY": 0})
     with app.app_context():
         if os.environ.get("EXAM_SCHEMA_FROM_MODELS") == "1":
             db.create_all()
@@ -188,7 +189,8 @@ def verify(url: str, paper_id: int) -> dict:
     from exam_app.grading import score_item
     from exam_app.models import Attempt, AttemptItem, ScoreEvent
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    # No checkpoint thread here: it would hold the flock (database.py) for the server's life.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SQLITE_CHECKPOINT_EVERY": 0})
     with app.app_context():
         status = dict(
             db.session.execute(

@@ -36,6 +36,7 @@ def index():
 
 
 @bp.route("/papers/<int:paper_id>/start", methods=["POST"])
+@reads_first  # the whole centre at once: the write lock only for the claim (database.py)
 def start(paper_id: int):
     paper = db.session.get(Paper, paper_id) or abort(404)
     try:
@@ -126,6 +127,7 @@ def save(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@reads_first  # the write lock from the claim to the commit, not while reading who and what
 def submit(attempt_id: int):
     if attempt_service.submit(_own_attempt(attempt_id)):
         flash("已交卷。客观题已自动评分，主观题将由阅卷人评阅。", "success")

@@ -11,6 +11,8 @@ turns out stale (a restored backup reused the ids) is read again.
 
 from __future__ import annotations
 
+import sys
+from array import array
 from collections import OrderedDict
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -21,7 +23,7 @@ from exam_app.content.display import DisplayParts, display_parts
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem
 
-LAYOUTS_KEPT = 4096  # attempts; a layout is ~1 KB (100 positions)
+LAYOUTS_KEPT = 4096  # attempts; a layout of 100 positions is ~2 KB
 PARTS_KEPT = 8192  # distinct item versions
 
 
@@ -30,8 +32,29 @@ class Layout:
     user_id: int
     status: str  # as read when cached; only in-progress layouts are kept
     deadline_at: datetime
-    items: dict[int, tuple[int, str, str | None]]  # position -> (item id, kind, display key)
+    # By position - 1 (positions run 1..n): compact, since a worker keeps thousands. Kinds
+    # and display keys are interned, so one copy of each string serves every attempt.
+    item_ids: array
+    kinds: tuple[str, ...]
+    keys: tuple[str | None, ...]
     cached: bool = False  # read from this worker's cache (then possibly stale) or just now
+
+    def item(self, position: int) -> tuple[int, str, str | None] | None:
+        """(item id, kind, display key) at this position, or None."""
+        if 1 <= position <= len(self.item_ids) and self.item_ids[position - 1]:
+            return self.item_ids[position - 1], self.kinds[position - 1], self.keys[position - 1]
+        return None
+
+
+def build(user_id: int, status: str, deadline_at: datetime, rows) -> Layout:
+    """From rows with position, id, kind and display_key."""
+    size = max((r.position for r in rows), default=0)
+    ids, kinds, keys = array("q", [0] * size), [""] * size, [None] * size
+    for r in rows:
+        ids[r.position - 1] = r.id
+        kinds[r.position - 1] = sys.intern(r.kind)
+        keys[r.position - 1] = sys.intern(r.display_key) if r.display_key else None
+    return Layout(user_id, status, deadline_at, ids, tuple(kinds), tuple(keys))
 
 
 class _Bounded(OrderedDict):
@@ -73,12 +96,7 @@ def layout(attempt_id: int) -> Layout | None:
     if not rows:
         return None
     first = rows[0]
-    found = Layout(
-        user_id=first.user_id,
-        status=first.status,
-        deadline_at=first.deadline_at,
-        items={r.position: (r.id, r.kind, r.display_key) for r in rows if r.id is not None},
-    )
+    found = build(first.user_id, first.status, first.deadline_at, [r for r in rows if r.id])
     remember(attempt_id, found)
     return found
 

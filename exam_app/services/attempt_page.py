@@ -90,27 +90,57 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
     return found
 
 
-def items(attempt: AttemptHead) -> list[dict[str, Any]]:
-    """Candidate views (as exams/presenters.py makes them) of every item, in order."""
+@dataclass(frozen=True)
+class PageItems:
+    """The attempt's items as read for its page: their state, and what is shown of each."""
+
+    rows: list[Any]  # rows of _ITEMS, in order
+    parts: dict[int, DisplayParts]  # by item id
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    @property
+    def untouched(self) -> bool:
+        """Nothing answered, flagged or saved yet: how every page looks at the start."""
+        return all(r.response is None and not r.flagged and not r.save_seq for r in self.rows)
+
+    def shape(self) -> tuple | None:
+        """What the page shows apart from the answers (item versions, option orders,
+        positions, points, sections), or None for items from before display keys."""
+        if any(r.display_key is None for r in self.rows):
+            return None
+        return tuple(
+            (r.display_key, tuple(r.option_order or ()), r.position, r.points, r.section_position,
+             r.section_title)
+            for r in self.rows
+        )  # fmt: skip
+
+    def views(self) -> list[dict[str, Any]]:
+        """Candidate views (as exams/presenters.py makes them) of every item, in order."""
+        views = []
+        for r in self.rows:
+            parts = self.parts[r.id]
+            views.append({
+                "position": r.position, "section_position": r.section_position,
+                "section_title": r.section_title, "kind": r.kind,
+                "kind_label": KIND_LABELS[r.kind], "points": r.points, "stem": parts.stem,
+                "options": _shown_once(r.display_key, parts, r.option_order),
+                # Names what is shown (with the position and points): see question_html.
+                "shown_key": (r.display_key, tuple(r.option_order or ())) if r.display_key
+                else None,
+                "blanks": parts.blanks, "case_title": parts.case_title,
+                "case_scenario": parts.case_scenario, "response": r.response,
+                "save_seq": r.save_seq, "flagged": r.flagged, "counted": r.counted,
+            })  # fmt: skip
+        return views
+
+
+def items(attempt: AttemptHead) -> PageItems:
+    """Every item of the attempt, in order; leaves the attempt's layout in this worker's
+    cache for the saves that follow."""
     rows = db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id}).all()
-    shown = attempt_layouts.parts({r.id: r.display_key for r in rows})
     if attempt.status == "in_progress" and attempt.user_id is not None:
-        attempt_layouts.remember(attempt.id, attempt_layouts.Layout(
-            attempt.user_id, attempt.status, attempt.deadline_at,
-            {r.position: (r.id, r.kind, r.display_key) for r in rows},
-        ))  # fmt: skip
-    views = []
-    for r in rows:
-        parts = shown[r.id]
-        views.append({
-            "position": r.position, "section_position": r.section_position,
-            "section_title": r.section_title, "kind": r.kind, "kind_label": KIND_LABELS[r.kind],
-            "points": r.points, "stem": parts.stem,
-            "options": _shown_once(r.display_key, parts, r.option_order),
-            # Names what is shown (with the position and points): see question_html.
-            "shown_key": (r.display_key, tuple(r.option_order or ())) if r.display_key else None,
-            "blanks": parts.blanks, "case_title": parts.case_title,
-            "case_scenario": parts.case_scenario, "response": r.response,
-            "save_seq": r.save_seq, "flagged": r.flagged, "counted": r.counted,
-        })  # fmt: skip
-    return views
+        attempt_layouts.remember(attempt.id, attempt_layouts.build(
+            attempt.user_id, attempt.status, attempt.deadline_at, rows))  # fmt: skip
+    return PageItems(rows, attempt_layouts.parts({r.id: r.display_key for r in rows}))

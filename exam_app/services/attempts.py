@@ -181,6 +181,7 @@ _CLAIM = (
 def _claim_prepared(paper: Paper, user: User, now: datetime) -> int | None:
     params = {"b_paper": paper.id, "b_user": user.id, "b_now": now,
               "b_deadline": _deadline(paper, now)}  # fmt: skip
+    end_reads()  # SQLite: the write lock is taken for this one UPDATE, not the request
     try:
         claimed = db.session.connection().execute(_CLAIM, params).scalar()
     except IntegrityError:
@@ -344,13 +345,14 @@ def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResu
         _refuse_late(attempt_id, now)
     if not isinstance(position, int) or isinstance(position, bool):
         raise ServiceError("请求格式无效。")
-    if position not in layout.items:
+    found = layout.item(position)
+    if found is None:
         if layout.cached:
             raise _StaleLayout
         raise ServiceError(f"本场考试没有第 {position} 题。", status=404)
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
         raise ServiceError("保存序号无效。")
-    item_id, kind, key = layout.items[position]
+    item_id, kind, key = found
     shown = attempt_layouts.parts({item_id: key})[item_id]
     value = check_response(kind, shown, response, f"第 {position} 题")
     end_reads()  # SQLite: the write is a transaction of its own (see database.py)

@@ -18,6 +18,7 @@ from flask import current_app
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from exam_app.database import end_reads
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
 from exam_app.models import Attempt, AttemptItem
@@ -72,8 +73,11 @@ _SCORE = (
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:
     """Submit and grade once. Returns False when it had already been submitted."""
     now = now or utcnow()
-    connection = db.session.connection()
     params = {"attempt_id": attempt.id, "now": now, "auto": auto}
+    # SQLite: what was read so far (who, which attempt) ends here, so the write lock is
+    # held from the claim to the commit only, not while the request was being read.
+    end_reads()
+    connection = db.session.connection()
     if connection.execute(_CLAIM, params).rowcount != 1:
         db.session.rollback()
         db.session.refresh(attempt)

@@ -83,6 +83,7 @@ def init_app(app: Flask) -> None:
     app.add_template_global(question_html.question_html, "question_html")
     app.add_template_global(question_html.questions_html, "questions_html")
     app.add_template_global(question_html.navigator_html, "navigator_html")
+    app.add_template_global(question_html.attempt_html, "attempt_html")
 
 
 def local_to_utc(value: datetime) -> datetime:

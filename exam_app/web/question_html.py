@@ -162,3 +162,25 @@ def navigator_html(items: list[dict[str, Any]]) -> Markup:
         )
         out.append(f'<a href="#q{pos}" data-nav="{pos}" class="{marks}">{pos}</a>')
     return Markup("".join(out))
+
+
+_BLOCKS_KEPT = 64
+_blocks: dict[tuple, tuple[Markup, Markup]] = {}
+
+
+def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
+    """The attempt page's 答题卡 and questions. At the start of an exam nothing is answered,
+    and every candidate of a paper without shuffling sees the same page: both are then
+    made once per worker and shape (services/attempt_page.py) and reused."""
+    shape = page.shape() if page.untouched else None
+    if shape is None:
+        views = page.views()
+        return navigator_html(views), questions_html(views, sections, "take")
+    key = (shape, tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items())))
+    found = _blocks.get(key)
+    if found is None:
+        if len(_blocks) >= _BLOCKS_KEPT:
+            _blocks.clear()
+        views = page.views()
+        found = _blocks[key] = (navigator_html(views), questions_html(views, sections, "take"))
+    return found
