@@ -1,0 +1,64 @@
+"""Requests a browser would never send, and what must not leak or break because of them
+(issue #14): absurd ids, oversized bodies, cached private pages, 405s and unknown API paths,
+answers shown as typed, session tokens at rest; and the monitor's answered count (#13)."""
+
+from __future__ import annotations
+
+import pytest
+from flask import url_for
+
+from exam_app.models import Role
+from tests.factories import person
+
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
+EVERY_ROLE = (Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR)
+
+
+def _int_routes(app):
+    """Every rule with an `<int:...>` part, as (endpoint, methods, int names, other names)."""
+    for rule in app.url_map.iter_rules():
+        ints = [name for name, conv in rule._converters.items() if conv.regex == r"\d+"]
+        if ints:
+            others = [name for name in rule.arguments if name not in ints]
+            yield rule.endpoint, rule.methods, ints, others
+
+
+def _url(app, endpoint: str, ints: list[str], others: list[str], value: int) -> str:
+    with app.test_request_context():
+        return url_for(endpoint, **dict.fromkeys(ints, value), **dict.fromkeys(others, "xlsx"))
+
+
+# --- Ids beyond the database's range ------------------------------------------------------
+
+
+@pytest.mark.parametrize("absurd", [MAX_ID + 1, 2**63, 2**64, 10**30])
+def test_an_id_beyond_the_database_range_answers_404_on_every_route(app, make_client, absurd):
+    """ASVS 5.1.4: ids are validated against their type (the database's INTEGER) before
+    use, so an absurd one is a missing page (404), never an overflow in the database
+    driver (500: SQLite beyond 2**63, PostgreSQL beyond 2**31)."""
+    person("boss", *EVERY_ROLE)
+    web = make_client()
+    web.login("boss")
+    checked = set()
+    for endpoint, methods, ints, others in _int_routes(app):
+        url = _url(app, endpoint, ints, others, absurd)
+        if "GET" in methods:
+            assert web.get(url).status_code == 404, (endpoint, url)
+        else:
+            assert web.post(url).status_code == 404, (endpoint, url)
+            assert web.post_json(url, {"position": 1, "seq": 1}).status_code == 404, endpoint
+        checked.add(endpoint)
+    assert {"exams.take", "exams.start", "exams.result", "exams.save", "review.grade",
+            "marking.paper", "papers.staff_file", "appeals.decide"} <= checked  # fmt: skip
+
+
+def test_the_largest_id_the_database_holds_still_reaches_the_view(app, make_client):
+    """ASVS 5.1.4: the ceiling is the database's, not lower: 2**31 - 1 is a well-formed id
+    that names nothing (404 from the view, no error on either database)."""
+    person("boss", *EVERY_ROLE)
+    web = make_client()
+    web.login("boss")
+    for endpoint, methods, ints, others in _int_routes(app):
+        if "GET" in methods:
+            url = _url(app, endpoint, ints, others, MAX_ID)
+            assert web.get(url).status_code == 404, (endpoint, url)
