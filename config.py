@@ -68,6 +68,11 @@ class Config:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 
+    # Request bodies: the largest upload (a question bank or a roster workbook), and the much
+    # smaller ceiling for autosave, flags, the left-page beacon and the sign-in form.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    SMALL_REQUEST_LENGTH = int(os.environ.get("SMALL_REQUEST_LENGTH", str(64 * 1024)))
+
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
 

@@ -10,12 +10,17 @@ MESSAGES = {
     403: "您没有权限访问此页面。",
     404: "页面不存在。",
     405: "不支持此操作。",
+    413: "提交的内容过大，请删减后重试。",
     500: "服务器出错，请稍后重试。您已保存的答案不受影响。",
 }
 
 
 def _wants_json() -> bool:
-    return request.is_json or request.accept_mimetypes.best == "application/json"
+    return (
+        request.is_json
+        or request.accept_mimetypes.best == "application/json"
+        or request.path.startswith("/api/")
+    )
 
 
 def _respond(code: int, message: str):

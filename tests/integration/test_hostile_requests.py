@@ -7,8 +7,10 @@ from __future__ import annotations
 import pytest
 from flask import url_for
 
-from exam_app.models import Role
-from tests.factories import person
+from exam_app.extensions import db
+from exam_app.models import AttemptItem, Role
+from exam_app.services.attempts import start_attempt
+from tests.factories import loop_paper, person
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 EVERY_ROLE = (Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR)
@@ -62,3 +64,55 @@ def test_the_largest_id_the_database_holds_still_reaches_the_view(app, make_clie
         if "GET" in methods:
             url = _url(app, endpoint, ints, others, MAX_ID)
             assert web.get(url).status_code == 404, (endpoint, url)
+
+
+# --- Request size -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def sitting(app):
+    """An attempt in progress for the staff member "staff"."""
+    lead = person("lead", Role.LEAD)
+    staff = person("staff", Role.STAFF)
+    return start_attempt(loop_paper(lead), staff)
+
+
+def test_oversized_autosave_flag_and_left_page_bodies_are_refused(app, make_client, sitting):
+    """ASVS 12.1.1 / 13.1.3: the JSON endpoints a page calls all the time take small bodies
+    only; a huge one is refused with a JSON 413 in Chinese and changes nothing."""
+    assert app.config["SMALL_REQUEST_LENGTH"] == 64 * 1024
+    web = make_client()
+    web.login("staff")
+    item = next(i for i in sitting.items if i.kind == "essay")
+    base = f"/exams/attempts/{sitting.id}"
+    huge = "长" * 70_000
+    for path, body in (
+        ("/answers", {"position": item.position, "response": huge, "seq": 1}),
+        ("/flags", {"position": item.position, "flagged": True, "padding": huge}),
+        ("/left-page", {"padding": huge}),
+    ):
+        response = web.post_json(base + path, body)
+        assert response.status_code == 413, (path, response.status_code)
+        assert response.json["ok"] is False and "过大" in response.json["error"], path
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, item.id).response is None
+    # An ordinary long answer still saves.
+    saved = web.post_json(base + "/answers",
+                          {"position": item.position, "response": "答" * 3000, "seq": 2})  # fmt: skip
+    assert saved.status_code == 200 and saved.json["saved"]
+
+
+def test_an_oversized_sign_in_form_and_upload_get_a_chinese_413_page(app, make_client):
+    """ASVS 12.1.1: the sign-in form takes a small body, uploads up to MAX_CONTENT_LENGTH
+    (16 MB by default); beyond that a Chinese error page answers 413."""
+    assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
+    person("lead", Role.LEAD)
+    web = make_client()
+    response = web.post("/login", {"username": "x", "password": "y" * 70_000})
+    assert response.status_code == 413
+    assert "提交的内容过大" in response.get_data(as_text=True)
+    web.login("lead")
+    app.config["MAX_CONTENT_LENGTH"] = 100 * 1024
+    response = web.post("/bank/import", {"note": "x" * 200 * 1024})
+    assert response.status_code == 413 and response.mimetype == "text/html"
+    assert "提交的内容过大" in response.get_data(as_text=True)
