@@ -10,7 +10,9 @@ from flask import url_for
 from exam_app.extensions import db
 from exam_app.models import AttemptItem, Role
 from exam_app.services.attempts import start_attempt
+from exam_app.services.reviews import record_review
 from tests.factories import loop_paper, person
+from tests.marking_fixtures import marking_paper, marks, sit
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
 EVERY_ROLE = (Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR)
@@ -116,3 +118,36 @@ def test_an_oversized_sign_in_form_and_upload_get_a_chinese_413_page(app, make_c
     response = web.post("/bank/import", {"note": "x" * 200 * 1024})
     assert response.status_code == 413 and response.mimetype == "text/html"
     assert "提交的内容过大" in response.get_data(as_text=True)
+
+
+# --- Caching ------------------------------------------------------------------------------
+
+
+def test_pages_for_signed_in_people_are_never_cached(app, make_client):
+    """ASVS 8.2.1: attempts, results, marking pages and staff files carry
+    Cache-Control: no-store; static files may still be cached."""
+    lead = person("lead", Role.LEAD)
+    staff = person("staff", Role.STAFF)
+    reviewer = person("rev", Role.REVIEWER)
+    paper = marking_paper(lead)
+    item = sit(paper, staff)
+    record_review(item, reviewer, marks(7), "评语")
+    candidate, leader = make_client(), make_client()
+    candidate.login("staff")
+    leader.login("lead")
+    pages = {
+        "take": (candidate, f"/exams/attempts/{item.attempt_id}"),
+        "result": (candidate, f"/exams/attempts/{item.attempt_id}/result"),
+        "records": (candidate, "/records/"),
+        "exams": (candidate, "/exams/"),
+        "marking": (leader, f"/marking/papers/{paper.id}"),
+        "staff file": (leader, f"/papers/staff/{staff.id}"),
+        "bank": (leader, "/bank/"),
+        "anonymous under /exams": (make_client(), "/exams/"),
+        "anonymous under /api": (make_client(), "/api/v1/papers"),
+    }
+    for where, (web, url) in pages.items():
+        response = web.get(url)
+        assert response.status_code in (200, 302, 401), (where, response.status_code)
+        assert response.headers.get("Cache-Control") == "no-store", where
+    assert "no-store" not in candidate.get("/static/app.css").headers.get("Cache-Control", "")
