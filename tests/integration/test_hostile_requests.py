@@ -9,6 +9,8 @@ from flask import url_for
 
 from exam_app.extensions import db
 from exam_app.models import AttemptItem, Role
+from exam_app.models.base import utcnow
+from exam_app.services.api_tokens import create_token
 from exam_app.services.attempts import start_attempt
 from exam_app.services.reviews import record_review
 from tests.factories import loop_paper, person
@@ -151,3 +153,39 @@ def test_pages_for_signed_in_people_are_never_cached(app, make_client):
         assert response.status_code in (200, 302, 401), (where, response.status_code)
         assert response.headers.get("Cache-Control") == "no-store", where
     assert "no-store" not in candidate.get("/static/app.css").headers.get("Cache-Control", "")
+
+
+# --- 405 and the API's unknown paths ------------------------------------------------------
+
+
+def test_a_405_names_the_allowed_methods(app, make_client):
+    """ASVS 14.5.1: a method the route does not take is refused with 405 and an Allow
+    header, as a page or as JSON."""
+    person("staff", Role.STAFF)
+    web = make_client()
+    web.login("staff")
+    page = web.get("/logout")
+    assert page.status_code == 405 and "POST" in page.headers["Allow"]
+    assert "不支持此操作" in page.get_data(as_text=True)
+    as_json = web.http.get("/logout", headers={"Accept": "application/json"})
+    assert as_json.status_code == 405 and "POST" in as_json.headers["Allow"]
+    assert as_json.json == {"ok": False, "error": "不支持此操作。"}
+
+
+def test_unknown_api_paths_answer_json_401_before_404(app, client):
+    """ASVS 13.1.4 / 13.2.1: under /api/v1 every answer is JSON, and without a valid token
+    it is 401 whatever the path, so unknown paths reveal nothing before authentication."""
+    _token, plain = create_token("HR 薪酬系统", person("admin", Role.ADMIN), utcnow())
+    bearer = {"Authorization": f"Bearer {plain}"}
+    for url in ("/api/v1/nothing-here", "/api/v1/staff/T1/extra", "/api/v1"):
+        anonymous = client.get(url)
+        assert anonymous.status_code == 401 and anonymous.is_json, url
+        assert anonymous.headers["WWW-Authenticate"].startswith("Bearer"), url
+        assert client.get(url, headers={"Authorization": "Bearer wrong"}).status_code == 401
+        known = client.get(url, headers=bearer)
+        assert known.status_code == 404 and known.is_json and known.json["error"], url
+        assert known.headers["Cache-Control"] == "no-store", url
+    assert client.http.post("/api/v1/papers").status_code == 401
+    wrong_method = client.http.post("/api/v1/papers", headers=bearer)
+    assert wrong_method.status_code == 405 and wrong_method.is_json
+    assert "GET" in wrong_method.headers["Allow"]
