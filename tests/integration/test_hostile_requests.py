@@ -189,3 +189,28 @@ def test_unknown_api_paths_answer_json_401_before_404(app, client):
     wrong_method = client.http.post("/api/v1/papers", headers=bearer)
     assert wrong_method.status_code == 405 and wrong_method.is_json
     assert "GET" in wrong_method.headers["Allow"]
+
+
+# --- Answers as typed ---------------------------------------------------------------------
+
+TYPED = "a < b <b>x</b>\n第二行 [链接](http://example.com) *星号*"
+ESCAPED = "a &lt; b &lt;b&gt;x&lt;/b&gt;<br>\n第二行 [链接](http://example.com) *星号*"
+
+
+def test_reviewers_and_candidates_see_an_answer_exactly_as_typed(app, make_client):
+    """ASVS 5.3.1: a typed answer is output-encoded for HTML (escaped, line breaks kept),
+    not rendered as Markdown and sanitised, which dropped `<b>x</b>` and links."""
+    lead = person("lead", Role.LEAD)
+    staff = person("staff", Role.STAFF)
+    reviewer = person("rev", Role.REVIEWER)
+    item = sit(marking_paper(lead), staff, answer=TYPED)
+    web = make_client()
+    web.login("rev")
+    body = web.get(f"/review/items/{item.id}").get_data(as_text=True)
+    assert ESCAPED in body
+    assert "<b>x</b>" not in body and 'href="http://example.com"' not in body
+    record_review(item, reviewer, marks(7), "评语第一行\n<i>第二行</i>")
+    candidate = make_client()
+    candidate.login("staff")
+    result = candidate.get(f"/exams/attempts/{item.attempt_id}/result").get_data(as_text=True)
+    assert ESCAPED in result and "评语第一行<br>\n&lt;i&gt;第二行&lt;/i&gt;" in result
