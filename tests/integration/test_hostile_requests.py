@@ -4,12 +4,16 @@ answers shown as typed, session tokens at rest; and the monitor's answered count
 
 from __future__ import annotations
 
+import hashlib
+
 import pytest
 from flask import url_for
+from sqlalchemy import select
 
 from exam_app.extensions import db
 from exam_app.models import AttemptItem, Role
 from exam_app.models.base import utcnow
+from exam_app.models.sign_in import LoginSession
 from exam_app.services.api_tokens import create_token
 from exam_app.services.attempts import start_attempt
 from exam_app.services.reviews import record_review
@@ -214,3 +218,25 @@ def test_reviewers_and_candidates_see_an_answer_exactly_as_typed(app, make_clien
     candidate.login("staff")
     result = candidate.get(f"/exams/attempts/{item.attempt_id}/result").get_data(as_text=True)
     assert ESCAPED in result and "评语第一行<br>\n&lt;i&gt;第二行&lt;/i&gt;" in result
+
+
+# --- Session tokens at rest ---------------------------------------------------------------
+
+
+def test_session_tokens_are_stored_only_as_their_sha256(app, make_client):
+    """ASVS 3.2.3 / 2.4.1 (no requirement names this exactly): the database keeps only a
+    digest of each sign-in token, so a leaked table or backup signs no one in."""
+    person("someone", Role.STAFF)
+    web = make_client()
+    web.login("someone")
+    with web.http.session_transaction() as session:
+        raw = session["login_token"]
+    stored = db.session.scalars(select(LoginSession.token)).all()
+    assert raw not in stored
+    assert hashlib.sha256(raw.encode()).hexdigest() in stored
+    assert web.get("/exams/").status_code == 200
+    # A row holding the plain token (as before hashing) no longer matches the cookie.
+    row = db.session.scalar(select(LoginSession))
+    row.token = raw
+    db.session.commit()
+    assert web.get("/exams/").status_code == 302
