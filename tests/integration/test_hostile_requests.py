@@ -5,19 +5,20 @@ answers shown as typed, session tokens at rest; and the monitor's answered count
 from __future__ import annotations
 
 import hashlib
+import re
 
 import pytest
 from flask import url_for
 from sqlalchemy import select
 
 from exam_app.extensions import db
-from exam_app.models import AttemptItem, Role
+from exam_app.models import Attempt, AttemptItem, Role
 from exam_app.models.base import utcnow
 from exam_app.models.sign_in import LoginSession
 from exam_app.services.api_tokens import create_token
-from exam_app.services.attempts import start_attempt
+from exam_app.services.attempts import save_answer, start_attempt
 from exam_app.services.reviews import record_review
-from tests.factories import loop_paper, person
+from tests.factories import key_response, loop_paper, person
 from tests.marking_fixtures import marking_paper, marks, sit
 
 MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL
@@ -240,3 +241,23 @@ def test_session_tokens_are_stored_only_as_their_sha256(app, make_client):
     row.token = raw
     db.session.commit()
     assert web.get("/exams/").status_code == 302
+
+
+# --- The monitor's answered count (#13) ---------------------------------------------------
+
+
+def test_the_monitor_shows_how_many_items_each_candidate_answered(app, make_client):
+    """Issue #13 (no ASVS requirement): the 已答 column shows answered / total items, not the
+    repr of a dict method."""
+    lead = person("lead", Role.LEAD)
+    staff = person("staff", Role.STAFF)
+    paper = loop_paper(lead)
+    attempt = start_attempt(paper, staff)
+    for item in [i for i in attempt.items if i.kind != "essay"][:2]:
+        save_answer(attempt, item.position, key_response(item.snapshot), item.position)
+    total = len(db.session.get(Attempt, attempt.id).items)
+    web = make_client()
+    web.login("lead")
+    body = web.get(f"/papers/{paper.id}/monitor").get_data(as_text=True)
+    assert "built-in method" not in body
+    assert re.search(rf"<td>\s*2 / {total}\s*</td>", body), body
