@@ -4,6 +4,8 @@ MAX_CONTENT_LENGTH (config.py) is the ceiling for everything, sized for bank and
 uploads. The endpoints a browser calls constantly or anonymously (autosave, flags, the
 left-page beacon, sign-in) carry a few kilobytes at most, so they get SMALL_REQUEST_LENGTH:
 a client sending megabytes there is refused with 413 before the body is read.
+64 KB still holds the longest essay the page lets anyone type (textarea maxlength 20000:
+about 60 KB as UTF-8 JSON); raise SMALL_REQUEST_LENGTH with that maxlength, never below it.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ answers shown as typed, session tokens at rest; and the monitor's answered count
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 
 import pytest
@@ -105,9 +106,15 @@ def test_oversized_autosave_flag_and_left_page_bodies_are_refused(app, make_clie
         assert response.json["ok"] is False and "过大" in response.json["error"], path
     db.session.expire_all()
     assert db.session.get(AttemptItem, item.id).response is None
-    # An ordinary long answer still saves.
-    saved = web.post_json(base + "/answers",
-                          {"position": item.position, "response": "答" * 3000, "seq": 2})  # fmt: skip
+    # The longest answer the page allows (textarea maxlength 20000) still saves, sent as a
+    # browser's JSON.stringify sends it: UTF-8, 3 bytes a character, about 60 KB.
+    longest = {"position": item.position, "response": "答" * 20_000, "seq": 2}
+    saved = web.http.post(
+        base + "/answers",
+        data=json.dumps(longest, ensure_ascii=False).encode(),
+        headers={"X-CSRFToken": web.token(), "Accept": "application/json",
+                 "Content-Type": "application/json"},
+    )  # fmt: skip
     assert saved.status_code == 200 and saved.json["saved"]
 
 
