@@ -78,6 +78,11 @@ class Config:
     SQLITE_CHECKPOINT_EVERY = float(os.environ.get("SQLITE_CHECKPOINT_EVERY", "1"))
     SQLITE_CHECKPOINT_BYTES = int(os.environ.get("SQLITE_CHECKPOINT_BYTES", str(4 << 20)))
 
+    # Request bodies: the largest upload (a question bank or a roster workbook), and the much
+    # smaller ceiling for autosave, flags, the left-page beacon and the sign-in form.
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024)))
+    SMALL_REQUEST_LENGTH = int(os.environ.get("SMALL_REQUEST_LENGTH", str(64 * 1024)))
+
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
 

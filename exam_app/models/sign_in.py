@@ -24,12 +24,13 @@ class LoginFailure(db.Model):
 
 
 class LoginSession(db.Model):
-    """A signed-in browser. The signed session cookie names its token; signing out deletes
+    """A signed-in browser. The signed session cookie carries its token; signing out deletes
     the row, so a copy of the old cookie no longer authenticates anyone."""
 
     __tablename__ = "login_sessions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The SHA-256 (64 hex digits) of the token in the cookie, never the token itself.
     token: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

@@ -95,7 +95,8 @@ def monitor(paper_id: int):
                 "attempt": attempt,
                 "left": left,
                 "answered": answered.get(attempt.id, 0) if attempt else 0,
-                "items": totals.get(attempt.id, 0) if attempt else 0,
+                # Not "items": the template reads row.items, which on a dict is its method.
+                "item_count": totals.get(attempt.id, 0) if attempt else 0,
             }
         )
     summary = {

@@ -6,6 +6,7 @@ servers, a guesser's attempts land on all of them.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import secrets
 from datetime import datetime, timedelta
@@ -52,8 +53,16 @@ def record_failure(username: str, remote_addr: str, now: datetime) -> None:
     db.session.commit()
 
 
+def _digest(token: str) -> str:
+    """What the database keeps of a session token: its SHA-256, never the token itself, so
+    a leaked table or backup signs no one in. Rows written before tokens were hashed hold
+    the plain token and simply stop matching: those users sign in once more."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def open_session(user: User, username: str, remote_addr: str, now: datetime) -> str:
-    """After a good password: forget the failures, and issue a new session token."""
+    """After a good password: forget the failures, and issue a new session token (the
+    cookie carries it; the database only its digest)."""
     db.session.execute(
         delete(LoginFailure).where(
             LoginFailure.username == _key(username), LoginFailure.remote_addr == remote_addr
@@ -61,14 +70,14 @@ def open_session(user: User, username: str, remote_addr: str, now: datetime) -> 
     )
     db.session.execute(delete(LoginSession).where(LoginSession.created_at < now - SESSION_MAX_AGE))
     token = secrets.token_urlsafe(32)
-    db.session.add(LoginSession(token=token, user_id=user.id, created_at=now))
+    db.session.add(LoginSession(token=_digest(token), user_id=user.id, created_at=now))
     db.session.commit()
     return token
 
 
 def close_session(token: str | None) -> None:
     if token:
-        db.session.execute(delete(LoginSession).where(LoginSession.token == token))
+        db.session.execute(delete(LoginSession).where(LoginSession.token == _digest(token)))
         db.session.commit()
 
 
@@ -90,5 +99,5 @@ def user_for_session(user_id: int, token: str | None, now: datetime) -> User | N
     """The signed-in user if the session's token is still open (one query)."""
     if not token:
         return None
-    params = {"user_id": user_id, "token": token, "since": now - SESSION_MAX_AGE}
+    params = {"user_id": user_id, "token": _digest(token), "since": now - SESSION_MAX_AGE}
     return db.session.scalars(_USER_FOR_SESSION, params).unique().first()

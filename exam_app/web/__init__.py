@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from flask import Flask
 
-from exam_app.web import errors, filters, headers, health, menu, request_log, session_user
+from exam_app.web import (
+    errors,
+    filters,
+    headers,
+    health,
+    ids,
+    limits,
+    menu,
+    request_log,
+    session_user,
+)
 
 
 def init_app(app: Flask) -> None:
+    ids.init_app(app)  # before any blueprint adds its rules
+    limits.init_app(app)
     request_log.init_app(app)
     headers.init_app(app)
     health.init_app(app)

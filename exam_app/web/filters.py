@@ -1,4 +1,4 @@
-"""Template filters: sanitised Markdown, local times, scores."""
+"""Template filters: sanitised Markdown, answers as typed, local times, scores."""
 
 from __future__ import annotations
 
@@ -24,9 +24,19 @@ _CACHED_UP_TO = 2000  # characters: stems and options, not long essay answers
 
 
 def render_markdown(text: str | None) -> Markup:
-    """Markdown to HTML, then cleaned by nh3: content and answers may hold anything."""
+    """Markdown to HTML, then cleaned by nh3: for the bank's content (stems, rubrics), which
+    may hold anything. What people type goes through as_typed instead."""
     text = text or ""
     return Markup(_cached_html(text) if len(text) <= _CACHED_UP_TO else _html(text))
+
+
+def as_typed(text: object) -> Markup:
+    """What a person typed (an answer, an appeal), shown exactly so: escaped, line breaks
+    kept. Never Markdown: `a < b`, `<b>x</b>` or a link are part of the answer and must
+    reach the reviewer as written, not be rendered or cleaned away."""
+    typed = "" if text is None else str(text)
+    lines = typed.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return Markup("<br>\n").join(escape(line) for line in lines)
 
 
 def markdown_text(text: str | None) -> str:
@@ -74,6 +84,7 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("DISPLAY_TIMEZONE", "Asia/Shanghai")
     app.add_template_filter(render_markdown, "markdown")
     app.add_template_filter(markdown_text, "markdown_text")
+    app.add_template_filter(as_typed, "as_typed")
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(score, "score")
     app.add_template_global(escape, "escape")

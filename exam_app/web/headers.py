@@ -7,7 +7,7 @@ style attributes are not used in templates, so no 'unsafe-inline' is needed.
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -31,6 +31,15 @@ HEADERS = {
 }
 
 
+# Pages with exam items, answers, scores or personal files: never kept by a browser or proxy
+# (a shared PC's back button or cache must not show the last person's exam).
+PRIVATE_PREFIXES = ("/exams", "/review", "/marking", "/records", "/api")
+
+
+def _private(path: str) -> bool:
+    return any(path == p or path.startswith(p + "/") for p in PRIVATE_PREFIXES)
+
+
 class _SecureOverHttps(SecureCookieSessionInterface):
     """The session cookie is Secure when SESSION_COOKIE_SECURE=1 or the request came over
     HTTPS (directly, or through a trusted proxy that said so)."""
@@ -50,4 +59,8 @@ def init_app(app: Flask) -> None:
     def _security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        # Static files stay cacheable; every other answer to a signed-in browser does not
+        # ("_user_id" is Flask-Login's mark in the session: no database query needed).
+        if request.endpoint != "static" and (_private(request.path) or "_user_id" in session):
+            response.headers["Cache-Control"] = "no-store"
         return response
