@@ -257,7 +257,7 @@ def checkpoint_summary(server_log: str) -> dict:
 def start_postgres(workdir: Path) -> tuple[str, callable]:
     from tests.databases import PostgresServer
 
-    server = PostgresServer()
+    server = PostgresServer(durable=True)  # fsync on, as in production (tests turn it off)
     server.start()  # max_connections 100: enough for 2-4 workers × a pool of 5 (+10)
     return server.url(server.create_database()), server.stop
 

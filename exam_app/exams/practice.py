@@ -36,13 +36,25 @@ def response_from_form(question: Question, form) -> object:
     return form.get(name) or None
 
 
+def _closed_during_exam():
+    """A redirect to 我的考试 with the reason, while the person sits an exam; else None."""
+    if practice_service.exam_in_progress(current_user):
+        flash(practice_service.CLOSED_DURING_EXAM, "warning")
+        return redirect(url_for("exams.index"))
+    return None
+
+
 @bp.route("/practice")
 def practice():
+    if closed := _closed_during_exam():
+        return closed
     return render_template("exams/practice_topics.html", topics=practice_service.topics())
 
 
 @bp.route("/practice/question")
 def practice_question():
+    if closed := _closed_during_exam():
+        return closed
     topic = request.args.get("topic", "")
     if request.args.get("mode") == "wrong":
         entries = practice_service.wrong_book(current_user)
@@ -65,11 +77,13 @@ def practice_question():
 
 @bp.route("/practice/answer", methods=["POST"])
 def practice_answer():
+    if closed := _closed_during_exam():
+        return closed
     question = db.session.scalar(
         select(Question).where(Question.uid == request.form.get("uid", ""))
     )
-    if question is None:
-        abort(404)
+    if question is None or question.case_id is not None or question.status != "reviewed":
+        abort(404)  # not an item practice offers
     topic, mode = request.form.get("topic", ""), request.form.get("mode", "")
     try:
         feedback = practice_service.answer(
@@ -92,6 +106,8 @@ def practice_answer():
 
 @bp.route("/wrong-book")
 def wrong_book():
+    if closed := _closed_during_exam():
+        return closed
     return render_template(
         "exams/wrong_book.html", entries=practice_service.wrong_book(current_user)
     )

@@ -13,6 +13,7 @@ from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError, attempt_page, my_exams
 from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
+from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.results import item_feedback
 from exam_app.services.submission import grace
@@ -141,8 +142,11 @@ def result(attempt_id: int):
     if attempt.status == "in_progress":
         return redirect(url_for("exams.take", attempt_id=attempt.id))
     released = attempt.status == "released"
+    # While another exam of theirs is open, released answers stay folded: an item of this
+    # paper may have been drawn in that one too.
+    keys_closed = released and practice_service.exam_in_progress(current_user)
     details = []
-    if released:
+    if released and not keys_closed:
         by_item = item_feedback(attempt)  # the marks the final score rests on
         for item in attempt.items:
             details.append(
@@ -164,4 +168,5 @@ def result(attempt_id: int):
         appeal_deadline=deadline,
         may_appeal=appeal_service.within_period(deadline, utcnow()),
         appeal_form=AppealForm(),
+        keys_closed=keys_closed,
     )

@@ -354,7 +354,12 @@ def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResu
         raise ServiceError("保存序号无效。")
     item_id, kind, key = found
     shown = attempt_layouts.parts({item_id: key})[item_id]
-    value = check_response(kind, shown, response, f"第 {position} 题")
+    try:
+        value = check_response(kind, shown, response, f"第 {position} 题")
+    except ServiceError:
+        if layout.cached:  # refused against what may be a stale layout: ask the database
+            raise _StaleLayout from None
+        raise
     end_reads()  # SQLite: the write is a transaction of its own (see database.py)
     params = {"b_attempt": attempt_id, "b_user": user_id, "b_position": position, "b_seq": seq,
               "b_response": value, "b_now": now, "b_cutoff": now - grace(), "b_key": key}  # fmt: skip

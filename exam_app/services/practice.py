@@ -65,9 +65,30 @@ class Feedback:
     score_fraction: str
 
 
+CLOSED_DURING_EXAM = "您有一场考试正在进行，交卷后才能练习和查看错题本。"
+
+
+def exam_in_progress(user: User) -> bool:
+    """Whether the person is sitting an exam: practice, the wrong-answer book and released
+    answers are then closed to them, since any of them could show the key of an item drawn
+    in that exam (the rule of Chinese exam systems: no feedback while an exam is open)."""
+    return (
+        db.session.scalar(
+            select(Attempt.id)
+            .where(Attempt.user_id == user.id, Attempt.status == "in_progress")
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def answer(user: User, question: Question, response: Any, now: datetime | None = None) -> Feedback:
-    if question.status != "reviewed":
-        raise ServiceError("这道题暂不开放练习。")
+    if question.status != "reviewed" or question.case_id is not None:
+        # Practice offers reviewed items outside cases only: a case question's reference
+        # answer is for reviewers and released results, never for a guessed uid.
+        raise ServiceError("这道题不在练习范围内。", status=404)
+    if exam_in_progress(user):
+        raise ServiceError(CLOSED_DURING_EXAM, status=409)
     value = check_response(question.kind, {"options": question.options, "key": question.key},
                            response)  # fmt: skip
     correct: bool | None = None
