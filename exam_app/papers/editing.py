@@ -31,6 +31,7 @@ from exam_app.papers.forms import (
 from exam_app.services import ServiceError
 from exam_app.services import audience as audience_service
 from exam_app.services import papers as paper_service
+from exam_app.services.preparing import prepare_after_publish
 from exam_app.web.choices import choices
 from exam_app.web.filters import local_to_utc, utc_to_local
 
@@ -127,9 +128,15 @@ def set_audience(paper_id: int):
 @bp.route("/<int:paper_id>/publish", methods=["POST"])
 def publish(paper_id: int):
     paper = paper_or_404(paper_id)
-    if EmptyForm().validate_on_submit():
-        run_and_flash("试卷已发布。", paper_service.publish, paper)
-    return redirect(url_for("papers.detail", paper_id=paper.id))
+    if EmptyForm().validate_on_submit() and run_and_flash(
+        "试卷已发布。", paper_service.publish, paper
+    ):
+        # Each sitter's draw is made now, not when the whole centre presses 开始考试.
+        made, left = prepare_after_publish(paper)
+        if made:
+            flash(f"已为 {made} 人预先抽好试题，开考时可直接作答。"
+                  + (f"其余 {left} 人由定时任务在开考前备好。" if left else ""), "success")  # fmt: skip
+    return redirect(url_for("papers.detail", paper_id=paper_id))
 
 
 @bp.route("/<int:paper_id>/revise", methods=["POST"])

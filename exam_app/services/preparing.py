@@ -138,6 +138,20 @@ def prepare_due(now: datetime | None = None, ahead: timedelta = PREPARE_AHEAD) -
     return made
 
 
+# Publishing prepares this many people at once (a few seconds); cron does the rest.
+AT_PUBLISH = 300
+
+
+def prepare_after_publish(paper: Paper, now: datetime | None = None) -> tuple[int, int]:
+    """Right after a lead publishes: prepare up to AT_PUBLISH people if the paper opens within
+    PREPARE_AHEAD. Returns (prepared now, still to prepare by `flask prepare-attempts`)."""
+    now = now or utcnow()
+    if paper.kind != "exam" or paper.opens_at > now + PREPARE_AHEAD:
+        return 0, 0
+    made = prepare(paper, now, limit=AT_PUBLISH)
+    return made, len(_unprepared_sitters(paper))
+
+
 def prepared_count(paper: Paper) -> int:
     return (
         db.session.scalar(

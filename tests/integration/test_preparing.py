@@ -169,3 +169,22 @@ def test_someone_who_already_sat_is_not_prepared_again_and_keeps_their_limit(app
     assert prepared_count(paper) == 0
     with pytest.raises(ServiceError, match="最多可作答 1 次"):
         start(paper, sitter)
+
+
+def test_publishing_a_paper_prepares_its_sitters_at_once(app, client):
+    lead = person("lead", Role.LEAD)
+    for n in range(3):
+        person(f"s{n}")
+    now = utcnow()
+    paper = paper_service.create_paper(
+        created_by=lead, title="发布即备卷", quarter="2026Q4", opens_at=now + timedelta(hours=1),
+        closes_at=now + timedelta(days=1), time_limit_minutes=60, pass_mark="1",
+    )  # fmt: skip
+    paper_service.add_fixed_section(
+        paper, title="一、固定", question_uids=[first_of_kind("tf").uid], points="1"
+    )
+    client.login("lead")
+    response = client.post(f"/papers/{paper.id}/publish")
+    assert response.status_code == 302
+    assert "已为 3 人预先抽好试题" in client.get(response.location).get_data(as_text=True)
+    assert prepared_count(paper) == 3
