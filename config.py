@@ -51,11 +51,8 @@ class Config:
     INSTANCE_DIR = INSTANCE_DIR
     SECRET_KEY = _secret_key(INSTANCE_DIR)
     SQLALCHEMY_DATABASE_URI = _database_url(INSTANCE_DIR)
-    # A server connection can go stale (PostgreSQL restarted): test it when taken from the
-    # pool. A SQLite file cannot, and the ping would be one more statement on every request.
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {
-        "pool_pre_ping": not SQLALCHEMY_DATABASE_URI.startswith("sqlite")
-    }
+    # pool_pre_ping is set by exam_app/database.py from the URL the app really uses.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     CONTENT_ROOT = Path(os.environ.get("EXAM_CONTENT_ROOT", BASE_DIR))
 
     # Autosave in a long exam must not die when a CSRF token ages out: tokens live

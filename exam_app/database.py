@@ -199,6 +199,17 @@ def _retry_read_request_as_writer(error: OperationalError):
     return current_app.dispatch_request()
 
 
+def configure(app: Flask) -> None:
+    """Before the engine is made: a server connection can go stale (PostgreSQL restarted),
+    so it is tested when taken from the pool; a SQLite file cannot, and the ping would be
+    one more statement on every request."""
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    options.setdefault(
+        "pool_pre_ping", not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+    )
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def init_app(app: Flask) -> None:
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
