@@ -15,6 +15,7 @@ from sqlalchemy import insert, select
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Department, Paper, QuarterResult, Question, User
 from exam_app.models.base import utcnow
+from exam_app.services.item_snapshots import stored_rows
 from exam_app.services.papers import add_fixed_section, create_paper, publish
 
 _codes = itertools.count(1)
@@ -92,7 +93,7 @@ def released(paper: Paper, user_ids: list[int], marks: list[list[int]]) -> None:
              "passed": sum(row) >= paper.pass_mark, "recorded_at": now,
              "sections": [{"title": section.title, "score": str(sum(row)), "max": "6"}]}
         )  # fmt: skip
-    db.session.execute(insert(AttemptItem), items)
+    db.session.execute(insert(AttemptItem), stored_rows(items))
     db.session.execute(insert(QuarterResult), results)
     db.session.commit()
 

@@ -1,6 +1,7 @@
 """Practice by topic with immediate feedback, and the wrong-answer book."""
 
 import random
+from types import SimpleNamespace
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -9,17 +10,17 @@ from sqlalchemy import select
 from exam_app.exams import bp
 from exam_app.exams.presenters import candidate_view, describe_key, describe_response
 from exam_app.extensions import db
-from exam_app.models import AttemptItem, Question
+from exam_app.models import Question
 from exam_app.services import ServiceError
 from exam_app.services import practice as practice_service
 
 
-def _as_item(question: Question, response=None) -> AttemptItem:
-    """A transient item so practice pages reuse the attempt page's rendering."""
-    return AttemptItem(
+def _as_item(question: Question, response=None) -> SimpleNamespace:
+    """Shaped like an attempt item (never stored) so practice pages reuse its rendering."""
+    return SimpleNamespace(
         position=1, section_position=0, section_title="", kind=question.kind,
         points=question.points, snapshot=question.snapshot(), response=response,
-        save_seq=0, flagged=False, counted=True,
+        save_seq=0, flagged=False, counted=True, option_order=None,
     )  # fmt: skip
 
 

@@ -2,7 +2,7 @@
 
 from exam_app.models.api_tokens import ApiToken
 from exam_app.models.appeals import Appeal, KeyCorrection
-from exam_app.models.attempts import Attempt, AttemptEvent, AttemptItem
+from exam_app.models.attempts import Attempt, AttemptEvent, AttemptItem, ItemSnapshot
 from exam_app.models.bank import Case, Question
 from exam_app.models.bank_versions import BankImport, CaseVersion, QuestionVersion
 from exam_app.models.marking import MarkingTask, ResultRelease
@@ -19,6 +19,7 @@ __all__ = [
     "Attempt",
     "AttemptEvent",
     "AttemptItem",
+    "ItemSnapshot",
     "BankImport",
     "Case",
     "CaseVersion",

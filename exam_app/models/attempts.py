@@ -100,7 +100,10 @@ class AttemptItem(db.Model):
     question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id"))
     kind: Mapped[str] = mapped_column(String(10))
     points: Mapped[Decimal] = mapped_column(Score())
-    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The item as frozen at the draw (stem, options, key, rule, rubric …), shared by every
+    # attempt that drew the same content: a row here stays ~100 bytes, so scoring 100 items
+    # rewrites a few pages, not the 150 KB that snapshots in each row made it.
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("item_snapshots.id"), index=True)
     # A digest of what the candidate sees of the snapshot (stem, options, case; never the
     # key): the attempt page's rendered parts are cached by it (exams/question_parts.py).
     display_key: Mapped[str | None] = mapped_column(String(40))
@@ -118,6 +121,29 @@ class AttemptItem(db.Model):
     counted: Mapped[bool] = mapped_column(default=True, server_default=sa_true())
 
     attempt: Mapped[Attempt] = relationship(back_populates="items")
+    snapshot_row: Mapped[ItemSnapshot] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def snapshot(self) -> dict[str, Any]:
+        """Read-only: a snapshot is shared; change it by assigning a new one."""
+        return self.snapshot_row.content
+
+    @snapshot.setter
+    def snapshot(self, content: dict[str, Any]) -> None:
+        from exam_app.services.item_snapshots import snapshot_for  # get or create by content
+
+        self.snapshot_row = snapshot_for(content)
+
+
+class ItemSnapshot(db.Model):
+    """An item frozen as drawn, by the digest of its content; never changed once stored (a
+    key correction stores another and points the corrected items at it)."""
+
+    __tablename__ = "item_snapshots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    digest: Mapped[str] = mapped_column(String(40), unique=True)
+    content: Mapped[dict[str, Any]] = mapped_column(JSON)
 
 
 class AttemptEvent(db.Model):

@@ -1,6 +1,7 @@
 """Seeing a paper as candidates will, printing it, and watching a sitting."""
 
 import secrets
+from types import SimpleNamespace
 
 from flask import render_template, request
 from sqlalchemy import func, select
@@ -25,7 +26,9 @@ def _sample(paper: Paper):
         _log, rows = build_items(paper, seed)
     except ServiceError as e:
         return seed, [], e.message
-    return seed, [AttemptItem(**row) for row in rows], None  # transient: never stored
+    # Never stored: shaped like attempt items for the presenters, no row behind them.
+    sketch = {"response": None, "save_seq": 0, "flagged": False, "counted": True}
+    return seed, [SimpleNamespace(**row, **sketch) for row in rows], None
 
 
 @bp.route("/<int:paper_id>/preview")

@@ -21,7 +21,7 @@ from sqlalchemy import bindparam, select
 
 from exam_app.content.display import DisplayParts, display_parts
 from exam_app.extensions import db
-from exam_app.models import Attempt, AttemptItem
+from exam_app.models import Attempt, AttemptItem, ItemSnapshot
 
 LAYOUTS_KEPT = 4096  # attempts; a layout of 100 positions is ~2 KB
 PARTS_KEPT = 8192  # distinct item versions
@@ -78,8 +78,11 @@ _LAYOUT = (
     .select_from(_a.outerjoin(_i, _i.c.attempt_id == _a.c.id))
     .where(_a.c.id == bindparam("attempt_id"))
 )  # fmt: skip
-_SNAPSHOTS = select(_i.c.id, _i.c.display_key, _i.c.snapshot).where(
-    _i.c.id.in_(bindparam("ids", expanding=True))
+_s = ItemSnapshot.__table__
+_SNAPSHOTS = (
+    select(_i.c.id, _i.c.display_key, _s.c.content)
+    .join(_s, _s.c.id == _i.c.snapshot_id)
+    .where(_i.c.id.in_(bindparam("ids", expanding=True)))
 )
 
 

@@ -25,6 +25,7 @@ from exam_app.services import attempt_layouts
 from exam_app.services.audience import may_sit
 from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
+from exam_app.services.item_snapshots import stored_rows
 from exam_app.services.responses import check_response
 from exam_app.services.submission import (  # noqa: F401 (their home before; callers use both)
     close_if_overdue,
@@ -237,7 +238,9 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
         return existing
     # One multi-row INSERT for the items: the unit of work would send 100 single-row
     # INSERTs ... RETURNING id, which nothing here needs.
-    db.session.execute(insert(AttemptItem), [dict(row, attempt_id=attempt.id) for row in rows])
+    db.session.execute(
+        insert(AttemptItem), [dict(row, attempt_id=attempt.id) for row in stored_rows(rows)]
+    )
     db.session.commit()
     return attempt
 

@@ -26,6 +26,7 @@ from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper
 from exam_app.models.base import utcnow
 from exam_app.services.audience import sitters_query
+from exam_app.services.item_snapshots import stored_rows
 from exam_app.services.paper_sections import pool
 
 # Prepared this long before a paper opens (and while it is open, for late additions).
@@ -96,6 +97,7 @@ def prepare(paper: Paper, now: datetime | None = None, limit: int | None = None)
         return 0
     uses: dict[int, int] = {}
     snapshots: dict[int, dict] = {}
+    stored: dict[str, int] = {}  # snapshot digest -> id, across the batch
     made = 0
     for chunk in range(0, len(people), BATCH):
         for user_id in people[chunk : chunk + BATCH]:
@@ -107,7 +109,10 @@ def prepare(paper: Paper, now: datetime | None = None, limit: int | None = None)
             )
             db.session.add(attempt)
             db.session.flush()
-            db.session.execute(insert(AttemptItem), [dict(r, attempt_id=attempt.id) for r in rows])
+            db.session.execute(
+                insert(AttemptItem),
+                [dict(r, attempt_id=attempt.id) for r in stored_rows(rows, stored)],
+            )
             made += 1
         db.session.commit()
     return made

@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, GradingError, score_item, validate_key
-from exam_app.models import Attempt, AttemptItem, KeyCorrection, Paper, Role, User
+from exam_app.models import Attempt, AttemptItem, ItemSnapshot, KeyCorrection, Paper, Role, User
 from exam_app.services.errors import NotAllowed, ServiceError
+from exam_app.services.item_snapshots import snapshot_for
 from exam_app.services.retotal import retotal
 from exam_app.services.scores import set_score
 
@@ -182,9 +183,12 @@ def apply(
     if new_key == keyed.snapshot.get("key"):
         raise ServiceError("更正后的答案与原答案相同。", field="key")
     changes = dry_run(paper, keyed, new_key)
+    corrected: dict[int, ItemSnapshot] = {}  # by the old snapshot: one new one each
     for item in _items(paper, keyed):
-        # A new dict: JSON columns notice replacement, not mutation in place.
-        item.snapshot = {**item.snapshot, "key": new_key}
+        # Snapshots are shared and never changed: the corrected items point at a new one.
+        if item.snapshot_id not in corrected:
+            corrected[item.snapshot_id] = snapshot_for({**item.snapshot, "key": new_key})
+        item.snapshot_row = corrected[item.snapshot_id]
     for change in changes:
         set_score(
             change.item, change.new, source="regrade", actor=lead,

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from exam_app.extensions import db
 from exam_app.grading.item_analysis import ItemStats
-from exam_app.models import Attempt, AttemptItem, Department, Paper, User
+from exam_app.models import Attempt, AttemptItem, Department, ItemSnapshot, Paper, User
 from exam_app.reporting import analysis
 from exam_app.reporting.analysis import ItemRow, MasteryRow, OptionCount, ResultRow, Summary
 
@@ -107,7 +107,8 @@ def _representatives(scope: Scope) -> list[tuple[int, dict]]:
         .group_by(AttemptItem.question_id)
     )
     rows = db.session.execute(
-        select(AttemptItem.question_id, AttemptItem.snapshot)
+        select(AttemptItem.question_id, ItemSnapshot.content)
+        .join(ItemSnapshot, ItemSnapshot.id == AttemptItem.snapshot_id)
         .where(AttemptItem.id.in_(latest))
         .order_by(AttemptItem.section_position, AttemptItem.position, AttemptItem.question_id)
     ).all()

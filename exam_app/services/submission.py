@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from exam_app.database import end_reads
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
-from exam_app.models import Attempt, AttemptItem
+from exam_app.models import Attempt, AttemptItem, ItemSnapshot
 from exam_app.models.base import utcnow
 from exam_app.services import attempt_layouts
 from exam_app.services.results import finalise_if_graded
@@ -56,9 +56,11 @@ _CLAIM = (
     .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "in_progress")
     .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
 )
+_s = ItemSnapshot.__table__
 _ITEMS = (
     select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           _i.c.points, _i.c.response, _i.c.snapshot["key"], _i.c.snapshot["rule"].as_string())
+           _i.c.points, _i.c.response, _s.c.content["key"], _s.c.content["rule"].as_string())
+    .join(_s, _s.c.id == _i.c.snapshot_id)
     .where(_i.c.attempt_id == bindparam("attempt_id"))
     .order_by(_i.c.position)
 )  # fmt: skip
