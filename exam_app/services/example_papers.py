@@ -74,7 +74,7 @@ def _quarterly(paper: Paper) -> None:
 
 EXAMPLES = [
     # title, minutes, full marks, pass mark, instructions, builder
-    (SKILL_TEST, 90, "64", "38.4", "种子文档000篇2的技能考核，笔试部分。", _skill_test),
+    (SKILL_TEST, 90, "64", "38.4", "某供电局《客户服务技能考核任务书》的笔试部分：文明用语、行为规范、业务流程、供用电基本知识。", _skill_test),
     (QUARTERLY, 90, "100", "60", "每季度一次的综合考试：服务礼仪、沟通技巧、法律法规、行业知识和案例分析。",
      _quarterly),
 ]  # fmt: skip

@@ -173,3 +173,16 @@ def test_readme_shows_every_kind():
                 rules.add("any_order")
     assert kinds == {"single", "multi", "tf", "fill", "essay"}
     assert {"half", "weighted", "per_blank", "any_order"} <= rules
+
+
+def test_nothing_shown_to_people_names_the_projects_own_source_files():
+    """出处, 解析, rubrics and the authors' guides cite the company's rule by its own title
+    (《客户服务质量考核办法》…), never the project's word for its source files."""
+    from exam_app.content.excel import HELP
+    from exam_app.services.example_papers import EXAMPLES
+
+    files = sorted((ROOT / "question_bank").glob("*.md")) + sorted((ROOT / "cases").glob("*.md"))
+    offending = [f.name for f in files if "种子" in f.read_text(encoding="utf-8")]
+    assert offending == []
+    assert not [e for e in EXAMPLES if "种子" in e[4]]
+    assert not [row for row in HELP if "种子" in " ".join(map(str, row))]
