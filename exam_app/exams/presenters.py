@@ -1,7 +1,8 @@
 """What a page may show of an attempt item.
 
-The candidate view is built field by field from the snapshot, so a key, rubric or
-reference answer can reach the attempt page only by being added here on purpose.
+The candidate view is built field by field from what is shown of the snapshot
+(services/attempt_page.candidate_view, which the attempt page uses too), so a key, rubric
+or reference answer can reach a candidate's page only by being added there on purpose.
 With shuffled options each candidate sees letters A, B, C… in their own order; the
 stored response keeps the bank's labels, so grading never depends on the shuffle.
 """
@@ -10,18 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from exam_app.grading import KIND_LABELS
+from exam_app.content.display import display_parts
 from exam_app.models import AttemptItem
-from exam_app.services.responses import blank_count
+from exam_app.services import attempt_page
+from exam_app.services.attempt_page import shown_options
 
 
 def displayed_options(item: AttemptItem) -> list[dict[str, str]]:
-    by_label = {o["label"]: o for o in item.snapshot.get("options", [])}
-    order = item.option_order or list(by_label)
-    return [
-        {"letter": chr(ord("A") + n), "label": label, "text": by_label[label]["text"]}
-        for n, label in enumerate(order)
-    ]
+    return shown_options(display_parts(item.snapshot), item.option_order)
 
 
 def _letters(item: AttemptItem) -> dict[str, str]:
@@ -29,24 +26,7 @@ def _letters(item: AttemptItem) -> dict[str, str]:
 
 
 def candidate_view(item: AttemptItem) -> dict[str, Any]:
-    snap = item.snapshot
-    return {
-        "position": item.position,
-        "section_position": item.section_position,
-        "section_title": item.section_title,
-        "kind": item.kind,
-        "kind_label": KIND_LABELS[item.kind],
-        "points": item.points,
-        "stem": snap["stem"],
-        "options": displayed_options(item),
-        "blanks": blank_count(snap),
-        "case_title": snap.get("case_title"),
-        "case_scenario": snap.get("case_scenario"),
-        "response": item.response,
-        "save_seq": item.save_seq,
-        "flagged": item.flagged,
-        "counted": item.counted,
-    }
+    return attempt_page.candidate_view(item, display_parts(item.snapshot))
 
 
 def describe_key(item: AttemptItem) -> str:

@@ -117,23 +117,26 @@ class PageItems:
         )  # fmt: skip
 
     def views(self) -> list[dict[str, Any]]:
-        """Candidate views (as exams/presenters.py makes them) of every item, in order."""
-        views = []
-        for r in self.rows:
-            parts = self.parts[r.id]
-            views.append({
-                "position": r.position, "section_position": r.section_position,
-                "section_title": r.section_title, "kind": r.kind,
-                "kind_label": KIND_LABELS[r.kind], "points": r.points, "stem": parts.stem,
-                "options": _shown_once(r.display_key, parts, r.option_order),
-                # Names what is shown (with the position and points): see question_html.
-                "shown_key": (r.display_key, tuple(r.option_order or ())) if r.display_key
-                else None,
-                "blanks": parts.blanks, "case_title": parts.case_title,
-                "case_scenario": parts.case_scenario, "response": r.response,
-                "save_seq": r.save_seq, "flagged": r.flagged, "counted": r.counted,
-            })  # fmt: skip
-        return views
+        """Candidate views of every item, in order."""
+        return [candidate_view(r, self.parts[r.id]) for r in self.rows]
+
+
+def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:
+    """What a page may show of an item: built field by field from what is shown of it, so a
+    key, rubric or reference answer can reach a candidate's page only by being added here.
+    `item`: anything with an attempt item's columns (a row, an AttemptItem, a sketch)."""
+    key = getattr(item, "display_key", None)
+    return {
+        "position": item.position, "section_position": item.section_position,
+        "section_title": item.section_title, "kind": item.kind,
+        "kind_label": KIND_LABELS[item.kind], "points": item.points, "stem": parts.stem,
+        "options": _shown_once(key, parts, item.option_order),
+        # Names what is shown (with the position and points): see web/question_html.py.
+        "shown_key": (key, tuple(item.option_order or ())) if key else None,
+        "blanks": parts.blanks, "case_title": parts.case_title,
+        "case_scenario": parts.case_scenario, "response": item.response,
+        "save_seq": item.save_seq, "flagged": item.flagged, "counted": item.counted,
+    }  # fmt: skip
 
 
 def items(attempt: AttemptHead) -> PageItems:

@@ -6,7 +6,6 @@ views pass the real time.
 
 from __future__ import annotations
 
-import copy
 import random
 import secrets
 from dataclasses import dataclass
@@ -27,11 +26,10 @@ from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.item_snapshots import stored_rows
 from exam_app.services.responses import check_response
-from exam_app.services.submission import (  # noqa: F401 (their home before; callers use both)
+from exam_app.services.submission import (  # noqa: F401 (also imported from here)
     close_if_overdue,
     close_overdue,
     grace,
-    mark_counted_choices,
     submit,
 )
 
@@ -94,7 +92,7 @@ def build_items(
     """The items a candidate with this seed gets, frozen, in the order shown: the draw log
     and one row of AttemptItem columns per item (stored at once, or shown in a preview).
     `uses` and `snapshots`: kept by a caller preparing many attempts (see drawing.py;
-    snapshots by question id, each copied before its rule is set)."""
+    snapshots by question id)."""
     draw = draw_items(paper, seed, uses)
     order_rng = random.Random(seed ^ 0x5EED)  # independent of the draw, still reproducible
     rows = []
@@ -102,12 +100,10 @@ def build_items(
         arrange(draw.items, shuffle=paper.shuffle_items, rng=order_rng), 1
     ):
         if snapshots is None:
-            snapshot = d.question.snapshot()
-        else:
-            if d.question.id not in snapshots:
-                snapshots[d.question.id] = d.question.snapshot()
-            snapshot = copy.deepcopy(snapshots[d.question.id])
-        snapshot["rule"] = _effective_rule(d, paper)
+            base = d.question.snapshot()
+        elif (base := snapshots.get(d.question.id)) is None:
+            base = snapshots[d.question.id] = d.question.snapshot()
+        snapshot = {**base, "rule": _effective_rule(d, paper)}  # the shared base stays as read
         rows.append(
             {
                 "position": position,
