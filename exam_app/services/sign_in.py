@@ -14,9 +14,11 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.sql.functions import aggregate_strings
 
 from exam_app.extensions import db
-from exam_app.models import User
+from exam_app.models import Role, User
+from exam_app.models.people import UserRole
 from exam_app.models.sign_in import LoginFailure, LoginSession
 
 SESSION_MAX_AGE = timedelta(days=31)
@@ -81,23 +83,90 @@ def close_session(token: str | None) -> None:
         db.session.commit()
 
 
+class SignedIn:
+    """Who is signed in, as every request needs it: plain values from one row, no ORM object.
+
+    Loading the `User` with its roles through the ORM was the largest part of a signed-in
+    request (bench/RESULTS.md). Anything else asked of it (a relationship, `check_password`)
+    is answered by the `User` row, loaded on first use; a service that stores the person in
+    a relationship is given `.account`."""
+
+    is_authenticated = True
+    is_anonymous = False
+
+    __slots__ = ("id", "username", "staff_no", "name", "department_id", "position", "is_active",
+                 "roles", "_account")  # fmt: skip
+
+    def __init__(self, row):
+        (self.id, self.username, self.staff_no, self.name, self.department_id, self.position,
+         self.is_active, roles) = row  # fmt: skip
+        self.roles = frozenset(Role(r) for r in (roles or "").split(",") if r)
+        self._account = None
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    @property
+    def account(self) -> User:
+        """The person's `User` row (one query, the first time it is asked for)."""
+        if self._account is None:
+            self._account = db.session.get(User, self.id)
+        return self._account
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # never stand in for the ORM's own state
+            raise AttributeError(name)
+        return getattr(self.account, name)
+
+    def __eq__(self, other) -> bool:
+        return getattr(other, "id", None) == self.id and isinstance(other, (SignedIn, User))
+
+    def __hash__(self) -> int:
+        return hash(("user", self.id))
+
+
 # Built once: this runs on every signed-in request, and building the statement anew cost
-# as much as running it. The roles come in the same query (Role checks need them at once).
-_USER_FOR_SESSION = (
+# as much as running it. The roles come in the same row (role checks need them at once).
+_u, _r, _s = User.__table__, UserRole.__table__, LoginSession.__table__
+_SIGNED_IN = (
+    select(_u.c.id, _u.c.username, _u.c.staff_no, _u.c.name, _u.c.department_id,
+           _u.c.position, _u.c.is_active_account,
+           select(aggregate_strings(_r.c.role, ",")).where(_r.c.user_id == _u.c.id)
+           .scalar_subquery())
+    .join(_s, _s.c.user_id == _u.c.id)
+    .where(_u.c.id == bindparam("user_id"), _s.c.token == bindparam("token"),
+           _s.c.created_at > bindparam("since"), _u.c.is_active_account.is_(True))
+)  # fmt: skip
+
+
+_ACCOUNT_FOR_SESSION = (
     select(User)
     .join(LoginSession, LoginSession.user_id == User.id)
-    .where(
-        User.id == bindparam("user_id"),
-        LoginSession.token == bindparam("token"),
-        LoginSession.created_at > bindparam("since"),
-    )
+    .where(User.id == bindparam("user_id"), LoginSession.token == bindparam("token"),
+           LoginSession.created_at > bindparam("since"), User.is_active_account.is_(True))
     .options(joinedload(User.role_rows))
-)
+)  # fmt: skip
 
 
-def user_for_session(user_id: int, token: str | None, now: datetime) -> User | None:
-    """The signed-in user if the session's token is still open (one query)."""
+def _params(user_id: int, token: str, now: datetime) -> dict:
+    return {"user_id": user_id, "token": _digest(token), "since": now - SESSION_MAX_AGE}
+
+
+def user_for_session(user_id: int, token: str | None, now: datetime) -> SignedIn | None:
+    """The signed-in person if the session's token is still open and the account enabled
+    (one query): a disabled account's sessions end with its next request."""
     if not token:
         return None
-    params = {"user_id": user_id, "token": _digest(token), "since": now - SESSION_MAX_AGE}
-    return db.session.scalars(_USER_FOR_SESSION, params).unique().first()
+    row = db.session.execute(_SIGNED_IN, _params(user_id, token, now)).first()
+    return SignedIn(row) if row is not None else None
+
+
+def account_for_session(user_id: int, token: str | None, now: datetime) -> User | None:
+    """The same check, giving the `User` row with its roles (one query), for pages whose
+    services keep the person in relationships (author, reviewer, decider)."""
+    if not token:
+        return None
+    return db.session.scalars(_ACCOUNT_FOR_SESSION, _params(user_id, token, now)).unique().first()
