@@ -78,15 +78,21 @@ def content_group() -> None:
 def content_check(as_json: bool) -> None:
     """Check every content file and report all problems at once."""
     content = load_content(current_app.config["CONTENT_ROOT"])
-    for err in content.errors:
+    for err in content.errors + content.twins:
         click.echo(str(err), err=True)
     if as_json:
         click.echo(json.dumps(content.counts(), ensure_ascii=False, indent=2))
-    elif not content.errors:
+    elif not content.errors and not content.twins:
         counts = content.counts()
-        click.echo(f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例。")
+        groups = len({q.exclusion_group for q in content.questions} - {None})
+        click.echo(
+            f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例，{groups} 个互斥组。"
+        )
     if content.errors:
         click.echo(f"共 {len(content.errors)} 处错误。", err=True)
+    if content.twins:
+        click.echo(f"共 {len(content.twins)} 对题目可能重复而没有同一个互斥组（见上）。", err=True)
+    if content.errors or content.twins:
         sys.exit(1)
 
 

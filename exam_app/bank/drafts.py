@@ -14,7 +14,7 @@ FIELDS = {
     "编号": "uid", "题型": "kind", "知识点": "topic", "难度": "difficulty", "分值": "points",
     "题干": "stem", "选项": "options", "权重": "options", "解析": "explanation", "出处": "source",
     "标签": "tags", "评分标准": "criteria", "步长": "step", "参考答案": "reference_answer",
-    "评分说明": "guidance", "案例编号": "case_uid",
+    "评分说明": "guidance", "案例编号": "case_uid", "互斥组": "exclusion_group",
 }  # fmt: skip
 ANSWER_FIELD = {"single": "options", "multi": "options", "tf": "tf_answer", "fill": "blanks"}
 RULE_FIELD = {"multi": "multi_rule", "fill": "fill_rule"}
@@ -33,6 +33,7 @@ def draft_from_form(form: QuestionForm) -> Draft:
         source=(form.source.data or "").strip(),
         tags=split_tags(form.tags.data or ""),
         case_id=form.case_uid.data or None,
+        exclusion_group=(form.exclusion_group.data or "").strip(),
     )
     if kind in ("single", "multi"):
         rows = [row.form for row in form.options if (row.form.text.data or "").strip()]
@@ -79,6 +80,7 @@ def fill_form(form: QuestionForm, draft: Draft) -> None:
     form.explanation.data = draft.explanation
     form.source.data = draft.source
     form.tags.data = "、".join(draft.tags)
+    form.exclusion_group.data = draft.exclusion_group
     form.case_uid.data = draft.case_id or ""
     while len(form.options) < max(MIN_OPTION_ROWS, len(draft.options) + 2):
         form.options.append_entry()

@@ -66,6 +66,10 @@ class QuestionForm(FlaskForm):
     explanation = TextAreaField("解析", validators=[Optional()])
     source = StringField("出处", validators=[Optional(), Length(max=300)])
     tags = StringField("标签（用顿号或逗号分隔）", validators=[Optional(), Length(max=300)])
+    exclusion_group = StringField(
+        "互斥组（考同一内容的题写同一名称，一次考试最多抽到其中一道；仅客观题）",
+        validators=[Optional(), Length(max=40)],
+    )
     case_uid = SelectField("所属案例", choices=[], default="")
     reviewed = BooleanField("保存并标记为已审核（否则保存为草稿）")
     base_version = HiddenField()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .kinds import ALT_SPLIT_RE, ANY_BRACES_RE, BLANK_RE, DEFAULT_STEP, LABELS, ONE, WEIGHT_SLACK
-from .lines import ID_RE, nfkc, percent_prefix
+from .lines import GROUP_KINDS, ID_RE, nfkc, parse_group, percent_prefix
 from .model import KINDS, Criterion, Option, QuestionSpec, fmt_decimal
 from .question import KIND_LABEL, MAX_SOURCE, MAX_TOPIC
 
@@ -62,6 +62,7 @@ class Draft:
     reference_answer: str = ""
     guidance: str = ""
     case_id: str | None = None
+    exclusion_group: str = ""  # 互斥组; empty: none
 
 
 def draft_from_spec(spec: QuestionSpec) -> Draft:
@@ -87,6 +88,7 @@ def draft_from_spec(spec: QuestionSpec) -> Draft:
         reference_answer=spec.reference_answer,
         guidance=spec.guidance,
         case_id=spec.case_id,
+        exclusion_group=spec.exclusion_group or "",
     )
 
 
@@ -182,6 +184,11 @@ def build(draft: Draft, file: str = "", line: int = 0) -> tuple[QuestionSpec | N
         rubric = _essay(draft, points, bad, out)
     if kind not in ("multi", "fill") and draft.rule:
         bad("评分", f"“评分”只用于多选、填空题，本题是{KIND_LABEL[kind]}题")
+    group, problem = parse_group(draft.exclusion_group or "")
+    if problem:
+        bad("互斥组", problem)
+    elif group is not None and kind not in GROUP_KINDS:
+        bad("互斥组", f"“互斥组”只用于单选、多选、判断、填空题，本题是{KIND_LABEL[kind]}题")
     if any(not p.warning for p in out):
         return None, out
     assert points is not None
@@ -205,6 +212,7 @@ def build(draft: Draft, file: str = "", line: int = 0) -> tuple[QuestionSpec | N
             case_id=draft.case_id,
             file=file,
             line=line,
+            exclusion_group=group,
         ),
         out,
     )

@@ -42,6 +42,7 @@ def question_fields(c: dict[str, Any]) -> dict[str, str]:
         "解析": c.get("explanation", ""),
         "出处": c.get("source", ""),
         "标签": "、".join(c.get("tags", [])),
+        "互斥组": c.get("exclusion_group") or "",
         "评分标准": "\n".join(
             f"{r['title']}（{r['points']} 分，步长 {r['step']}）：{'；'.join(r['key_points'])}"
             for r in c.get("rubric", [])

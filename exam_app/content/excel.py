@@ -32,7 +32,7 @@ HELP_SHEET = "说明"
 MIN_OPTIONS = 8  # 选项A…选项H, as the usual templates; more columns only when an item needs them
 BEFORE_OPTIONS = ["题型", "题干"]
 AFTER_OPTIONS = ["答案", "解析", "分值", "难度", "知识点", "出处"]
-EXTRA = ["编号", "评分", "权重", "顺序", "标签", "评分标准", "步长", "评分说明", "案例编号"]
+EXTRA = ["编号", "评分", "权重", "顺序", "标签", "评分标准", "步长", "评分说明", "案例编号", "互斥组"]  # fmt: skip
 CASE_COLUMNS = ["案例编号", "标题", "知识点", "出处", "情景", "依据"]
 RULE_LABELS = {
     "exact": "少选不得分",
@@ -76,6 +76,11 @@ HELP = [
     ("步长", "仅简答题：阅卷给分的最小单位，默认 0.5"),
     ("评分说明", "仅简答题：给阅卷人的补充说明"),
     ("案例编号", "案例分析题所属的案例，案例写在「案例」表中（或题库中已有）"),
+    (
+        "互斥组",
+        "仅单选、多选、判断、填空题：考同一内容的几道题写同一个名称（如 回访-投诉处理），"
+        "一次考试最多抽到其中一道；名称用汉字、字母、数字、- 或 _，最长 40 个字符",
+    ),
     ("「案例」表", "每行一个案例：案例编号、标题、知识点、出处、情景、依据"),
 ]
 
@@ -135,6 +140,7 @@ def question_row(spec: QuestionSpec, option_count: int) -> list:
         fmt_decimal(spec.rubric[0].step) if spec.rubric else "",
         spec.guidance,
         spec.case_id or "",
+        spec.exclusion_group or "",
     ]
 
 

@@ -360,6 +360,8 @@ def _apply_meta(draft: Draft, meta: dict, line: int) -> None:
             draft.tags = tuple(str(t) for t in meta["tags"])
         if "case" in meta:
             draft.case_id = str(meta["case"])
+        if "group" in meta:
+            draft.exclusion_group = str(meta["group"])
         if "rule" in meta:
             draft.rule = str(meta["rule"])
             if draft.kind == "multi" and draft.rule != "weighted":

@@ -44,6 +44,8 @@ def _meta(spec: QuestionSpec, native_fill: bool) -> dict:
         meta["source"] = spec.source
     if spec.case_id:
         meta["case"] = spec.case_id
+    if spec.exclusion_group:
+        meta["group"] = spec.exclusion_group
     if spec.kind in ("multi", "fill"):
         meta["rule"] = spec.rule
     if spec.kind == "fill":

@@ -21,6 +21,9 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 POINTS_RE = re.compile(r"^\d{1,4}(?:\.\d{1,2})?$")
 PERCENT_RE = re.compile(r"^[(（]\s*(-?\d{1,3}(?:\.\d{1,6})?)\s*[%％]\s*[)）]\s*(.*)$")
 TAG_SPLIT_RE = re.compile(r"[,，、;；]")
+# An exclusion group (互斥组) is one short name: letters, digits, Chinese, "-" and "_".
+GROUP_RE = re.compile(r"^[0-9A-Za-z\u4e00-\u9fff][0-9A-Za-z\u4e00-\u9fff_-]{0,39}$")
+GROUP_KINDS = ("single", "multi", "tf", "fill")  # drawn items a candidate could get twice
 HUNDRED = Decimal(100)
 
 
@@ -72,6 +75,28 @@ def percent_prefix(text: str) -> tuple[Decimal | None, str]:
     if not match:
         return None, text
     return Decimal(nfkc(match.group(1))) / HUNDRED, match.group(2).strip()
+
+
+def parse_group(value: str) -> tuple[str | None, str | None]:
+    """An exclusion group's name, or (None, a Chinese message) when it is malformed.
+
+    Full-width letters and digits are folded (NFKC), so "ＴＳ－０１" and "TS-01" are one group;
+    an empty value means no group.
+    """
+    text = nfkc(value)
+    if not text:
+        return None, None
+    if GROUP_RE.match(text):
+        return text, None
+    if TAG_SPLIT_RE.search(text) or any(c.isspace() for c in text):
+        return None, (
+            f"互斥组“{value.strip()}”只能写一个名称：一道题只能属于一个互斥组，"
+            "名称中不能有空格、逗号或顿号"
+        )
+    return None, (
+        f"互斥组“{value.strip()}”不合规：只能用汉字、字母、数字、连字符和下划线，"
+        "以汉字、字母或数字开头，最长 40 个字符"
+    )
 
 
 def split_tags(value: str) -> tuple[str, ...]:

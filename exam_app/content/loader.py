@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .files import parse_case_file, parse_question_file
 from .model import CaseSpec, ContentError, ContentSet, QuestionSpec
+from .twins import likely_twins
 
 QUESTION_DIR = "question_bank"
 CASE_DIR = "cases"
@@ -75,6 +76,10 @@ def load_content(root: Path) -> ContentSet:
             result.cases.append(case)
     _check_unique(result)
     result.errors.sort(key=lambda e: (e.file, e.line))
+    result.twins = [
+        ContentError(t.first.file, t.first.line, t.message())
+        for t in likely_twins(result.questions)
+    ]
     return result
 
 

@@ -25,18 +25,20 @@ from .kinds import (
 )
 from .lines import (
     FIELD_RE,
+    GROUP_KINDS,
     ID_RE,
     Field,
     Sink,
     join_text,
     nfkc,
     parse_difficulty,
+    parse_group,
     parse_points,
     split_tags,
 )
 from .model import QuestionSpec
 
-HEADER_KEYS = ("题型", "难度", "分值", "出处", "知识点", "标签", "评分", "步长", "顺序")
+HEADER_KEYS = ("题型", "难度", "分值", "出处", "知识点", "标签", "评分", "步长", "顺序", "互斥组")
 BODY_KEYS = ("答案", "顺序", "解析", "参考答案", "评分标准", "评分说明")
 KIND_NAMES = {
     "单选": "single",
@@ -64,6 +66,7 @@ KIND_ONLY = {  # fields and sections that only some kinds may use
     "参考答案": ("essay",),
     "评分标准": ("essay",),
     "评分说明": ("essay",),
+    "互斥组": GROUP_KINDS,
 }
 KIND_LABEL = {"single": "单选", "multi": "多选", "tf": "判断", "fill": "填空", "essay": "简答"}
 HEADING_RE = re.compile(r"^##(?!#)(.*)$")
@@ -231,6 +234,13 @@ def parse_block(
         line = h["出处"].line if "出处" in h else block.heading
         sink.add(line, f"出处过长（{len(source)} 字），最多 {MAX_SOURCE} 字")
     tags = split_tags(h["标签"].value) if "标签" in h else defaults.tags
+    group = None
+    if "互斥组" in h:
+        group, problem = parse_group(h["互斥组"].value)
+        if problem:
+            sink.add(h["互斥组"].line, problem)
+        elif group is None:
+            sink.add(h["互斥组"].line, "“互斥组”后面没有写名称：不属于任何互斥组时删去这一行")
     stem = join_text(block.stem)
     if not stem:
         sink.add(block.heading, "题干为空：题头之后空一行再写题干")
@@ -286,6 +296,7 @@ def parse_block(
         case_id=defaults.case_id,
         file=sink.file,
         line=block.heading,
+        exclusion_group=group,
     )
 
 

@@ -17,7 +17,7 @@ from .model import CaseSpec, Criterion, Option, QuestionSpec
 
 QUESTION_FIELDS = (
     "kind", "topic", "difficulty", "points", "stem", "options", "key", "rule", "explanation",
-    "source", "tags", "rubric", "reference_answer", "guidance",
+    "source", "tags", "rubric", "reference_answer", "guidance", "exclusion_group",
 )  # fmt: skip
 CASE_FIELDS = ("title", "topic", "scenario", "basis", "source")
 
@@ -47,6 +47,7 @@ def question_record(spec: QuestionSpec) -> dict[str, Any]:
         ],
         "reference_answer": spec.reference_answer,
         "guidance": spec.guidance,
+        "exclusion_group": spec.exclusion_group,
     }
 
 
@@ -95,6 +96,7 @@ def question_from_record(
         case_id=case_uid,
         file=file,
         line=line,
+        exclusion_group=record.get("exclusion_group") or None,
     )
 
 

@@ -56,6 +56,9 @@ class Question(db.Model):
     rubric: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     reference_answer: Mapped[str] = mapped_column(Text, default="")
     guidance: Mapped[str] = mapped_column(Text, default="")
+    # 互斥组: a draw gives an attempt at most one item of a group (services/drawing.py). A
+    # column, like every other content field here; the version rows keep it in `content`.
+    exclusion_group: Mapped[str | None] = mapped_column(String(40))
     case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
     status: Mapped[str] = mapped_column(String(10), default="reviewed")  # draft | reviewed
     checksum: Mapped[str] = mapped_column(String(64))  # of the current (app) content

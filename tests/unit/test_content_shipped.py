@@ -186,3 +186,15 @@ def test_nothing_shown_to_people_names_the_projects_own_source_files():
     assert offending == []
     assert not [e for e in EXAMPLES if "种子" in e[4]]
     assert not [row for row in HELP if "种子" in " ".join(map(str, row))]
+
+
+def test_no_likely_twins_are_left_without_a_group(content):
+    assert [str(e) for e in content.twins] == []
+
+
+def test_the_twins_the_audit_named_share_a_group(content):
+    group = {q.id: q.exclusion_group for q in content.questions}
+    assert group["gydfg-010"] == group["fgfk-001"] == group["fgfk-002"] is not None
+    for item in ("tsfl-007", "tsfl-008", "tsfl-009", "tsfl-010"):
+        twins = [q for q in content.questions if q.exclusion_group == group[item] and q.id != item]
+        assert group[item] is not None and any(q.id.startswith("hfsx-") for q in twins)
