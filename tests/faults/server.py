@@ -37,11 +37,12 @@ class LiveServer:
         port: int | None = None,
         env: dict[str, str] | None = None,
         timeout: int = 30,
+        target: str = "wsgi:app",
     ):
         self.database_url, self.instance_dir, self.workers = database_url, instance_dir, workers
         self.port = port or free_port()
         self.extra_env = env or {}
-        self.timeout = timeout
+        self.timeout, self.target = timeout, target
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -53,7 +54,7 @@ class LiveServer:
             ["-c", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() else []
         )
         cmd = [str(GUNICORN), *conf, "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers),
-               "--timeout", str(self.timeout), "wsgi:app"]  # fmt: skip
+               "--timeout", str(self.timeout), self.target]  # fmt: skip
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET,
                "EXAM_INSTANCE_DIR": str(self.instance_dir), "LOG_LEVEL": "WARNING",
                **self.extra_env}  # fmt: skip
