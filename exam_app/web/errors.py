@@ -42,8 +42,7 @@ def _respond(code: int, message: str, error: Exception | None = None):
 # got any answer other than 2xx or 409 and resends it every 5 s (static/attempt.js).
 BUSY = (
     503,
-    "系统繁忙（数据库被占用），本次操作未保存。答案仍保留在页面上，会自动重试；"
-    "也可稍后再点一次。",
+    "系统繁忙（数据库被占用），本次操作未保存。答案仍保留在页面上，会自动重试；也可稍后再点一次。",
 )
 FULL = (
     507,
