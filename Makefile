@@ -7,17 +7,33 @@ TDEPS  := $(VENV)/.test-deps-installed
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run serve test lint format install system-test-deps bench clean
+.PHONY: run serve test lint format install lock system-test-deps bench clean
 
-$(DEPS): requirements.txt
+# Installs come from the lock files (exact versions, every transitive package), compiled by
+# `make lock` from the lower bounds in requirements*.txt. pip alone reads them: a fresh
+# machine needs no locking tool.
+$(DEPS): requirements.lock
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet -r requirements.lock
 	@touch $@
 
-$(TDEPS): $(DEPS) requirements-test.txt
-	$(BIN)/pip install --quiet -r requirements-test.txt
+$(TDEPS): $(DEPS) requirements-test.lock
+	$(BIN)/pip install --quiet -r requirements-test.lock
 	@touch $@
+
+# pip-tools' resolver is pip's own, so it reads the same index settings as the installs.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --strip-extras --allow-unsafe --no-emit-index-url \
+	--no-emit-find-links --no-emit-trusted-host --upgrade
+
+## Re-resolve the newest versions the lower bounds allow and rewrite the lock files
+## (the test and bench locks keep the runtime lock's versions). Commit the result.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet 'pip-tools>=7.4'
+	$(PIP_COMPILE) -o requirements.lock requirements.txt
+	$(PIP_COMPILE) -c requirements.lock -o requirements-test.lock requirements-test.txt
+	$(PIP_COMPILE) -c requirements.lock -o bench/requirements.lock bench/requirements.txt
 
 install: $(DEPS)
 
@@ -31,7 +47,7 @@ serve: $(DEPS)
 	$(BIN)/flask --app wsgi setup --no-demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## Debian packages the tests drive for real: Chromium (browser tests) and PostgreSQL.
+## Debian packages the tests drive for real: Chromium (browser tests), PostgreSQL and nginx.
 system-test-deps:
 	@./scripts/install-test-packages
 

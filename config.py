@@ -83,8 +83,8 @@ class Config:
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
 
-    # The official calendar changes every year (State Council notice): public holidays and
-    # the weekend days worked instead (调休), as YYYY-MM-DD lists separated by commas.
-    # Appeal deadlines count working days with them.
+    # Appeal deadlines count working days on China's official calendar (chinesecalendar:
+    # public holidays and 调休 working weekends); these YYYY-MM-DD lists, separated by
+    # commas, override it with the company's own days off and working weekends.
     HOLIDAYS = date_list(os.environ.get("HOLIDAYS", ""))
     WORKING_WEEKENDS = date_list(os.environ.get("WORKING_WEEKENDS", ""))

@@ -1,7 +1,7 @@
 """Load benchmark: the real app under gunicorn, driven over HTTP by Locust.
 
 Run (from the repository):
-  .venv/bin/pip install -r bench/requirements.txt
+  .venv/bin/pip install -r bench/requirements.lock
   .venv/bin/python bench/load_bench.py --db sqlite
   .venv/bin/python bench/load_bench.py --db postgresql
 

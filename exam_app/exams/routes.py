@@ -166,6 +166,7 @@ def result(attempt_id: int):
         details=details,
         appeals=appeal_service.appeals_by_item(attempt) if released else {},
         appeal_deadline=deadline,
+        calendar_notice=appeal_service.calendar_notice(attempt, deadline),
         may_appeal=appeal_service.within_period(deadline, utcnow()),
         appeal_form=AppealForm(),
         keys_closed=keys_closed,

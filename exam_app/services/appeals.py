@@ -23,7 +23,12 @@ from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.retotal import retotal
 from exam_app.services.reviews import criteria_of
 from exam_app.services.scores import set_score
-from exam_app.working_days import add_working_days, parse_dates, working_days_between
+from exam_app.working_days import (
+    add_working_days,
+    parse_dates,
+    unknown_years,
+    working_days_between,
+)
 
 MAX_REASON = 1000
 
@@ -50,6 +55,20 @@ def appeal_deadline(attempt: Attempt) -> date | None:
         return None
     return add_working_days(
         local_date(attempt.released_at), attempt.paper.appeal_days, *_calendar()
+    )
+
+
+def calendar_notice(attempt: Attempt, deadline: date | None) -> str:
+    """A line for the result page when the official calendar does not cover the period yet,
+    so its holidays may move the deadline (working_days.py: Monday to Friday is assumed)."""
+    if deadline is None or attempt.released_at is None:
+        return ""
+    years = unknown_years(local_date(attempt.released_at), deadline)
+    if not years:
+        return ""
+    named = "、".join(f"{y} 年" for y in years)
+    return (
+        f"{named}的法定节假日安排尚未收录，期限暂按周一至周五计算，如遇节假日以培训负责人通知为准。"
     )
 
 

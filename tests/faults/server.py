@@ -28,9 +28,21 @@ def free_port() -> int:
 class LiveServer:
     """`gunicorn -w 2 wsgi:app` in its own process group, so kill() reaches every worker."""
 
-    def __init__(self, database_url: str, instance_dir: Path, workers: int = 2):
+    def __init__(
+        self,
+        database_url: str,
+        instance_dir: Path,
+        workers: int = 2,
+        *,
+        port: int | None = None,
+        env: dict[str, str] | None = None,
+        timeout: int = 30,
+        target: str = "wsgi:app",
+    ):
         self.database_url, self.instance_dir, self.workers = database_url, instance_dir, workers
-        self.port = free_port()
+        self.port = port or free_port()
+        self.extra_env = env or {}
+        self.timeout, self.target = timeout, target
         self.proc: subprocess.Popen | None = None
 
     @property
@@ -42,9 +54,10 @@ class LiveServer:
             ["-c", str(ROOT / "gunicorn.conf.py")] if (ROOT / "gunicorn.conf.py").exists() else []
         )
         cmd = [str(GUNICORN), *conf, "-b", f"127.0.0.1:{self.port}", "-w", str(self.workers),
-               "--timeout", "30", "wsgi:app"]  # fmt: skip
+               "--timeout", str(self.timeout), self.target]  # fmt: skip
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": SECRET,
-               "EXAM_INSTANCE_DIR": str(self.instance_dir), "LOG_LEVEL": "WARNING"}  # fmt: skip
+               "EXAM_INSTANCE_DIR": str(self.instance_dir), "LOG_LEVEL": "WARNING",
+               **self.extra_env}  # fmt: skip
         self.log = open(self.instance_dir / f"gunicorn-{self.port}.log", "a")  # noqa: SIM115
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self.log, stderr=self.log,
                                      start_new_session=True)  # fmt: skip

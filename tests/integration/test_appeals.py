@@ -78,6 +78,25 @@ def test_configured_holidays_are_skipped(app, released):
     assert file_appeal(item, staff, "理由", datetime(2026, 12, 3, 15, 0)).deadline.day == 3
 
 
+def test_the_official_calendar_moves_the_deadline_past_national_day(released):
+    # No HOLIDAYS configured: chinesecalendar knows 国庆 2026 and its working Saturday.
+    attempt, item = released
+    _at_release(attempt, datetime(2026, 9, 30, 2, 0))  # Wednesday 09-30, Shanghai
+    attempt.paper.appeal_days = 3  # 10-08 (Thu), 10-09 (Fri), 10-10 (Sat, 调休)
+    db.session.commit()
+    from exam_app.services.appeals import appeal_deadline, calendar_notice
+
+    deadline = appeal_deadline(fresh(Attempt, attempt.id))
+    assert deadline.isoformat() == "2026-10-10"
+    assert calendar_notice(fresh(Attempt, attempt.id), deadline) == ""
+    # Released in a year chinesecalendar does not know: weekdays only, and the page says so.
+    _at_release(fresh(Attempt, attempt.id), datetime(2099, 12, 30, 2, 0))
+    attempt = fresh(Attempt, attempt.id)
+    deadline = appeal_deadline(attempt)
+    assert deadline.isoformat() == "2100-01-04"  # Thu 12-31, Fri 01-01, Mon 01-04
+    assert "2099 年、2100 年的法定节假日安排尚未收录" in calendar_notice(attempt, deadline)
+
+
 def test_bad_input_names_the_field_and_changes_nothing(released):
     attempt, item = released
     staff = _user("xiaoming")
