@@ -6,8 +6,8 @@ from sqlalchemy.orm import lazyload
 from exam_app.database import reads_first
 from exam_app.exams import bp
 from exam_app.exams.presenters import candidate_view, describe_key, describe_response
-from exam_app.extensions import db
-from exam_app.models import Attempt, Paper
+from exam_app.extensions import db, login_manager
+from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError, attempt_page, my_exams
@@ -15,8 +15,11 @@ from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
+from exam_app.services.errors import NotAllowed
 from exam_app.services.results import item_feedback
+from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
+from exam_app.web.session_user import checks_session_itself
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -105,15 +108,21 @@ def left_page(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
 @reads_first
+@checks_session_itself(Role.STAFF)
 def save(attempt_id: int):
-    # The hottest route of an exam: it reads only what a save needs (see save_by_id), and
-    # checks the body only after the attempt proved to be this person's (else 404, as pages).
+    # The hottest route of an exam: one UPDATE checks the session and stores the answer (see
+    # save_by_id); the body is checked only after the attempt proved to be this person's
+    # (else 404, as pages).
     data = request.get_json(silent=True)
     data = data if isinstance(data, dict) else {}
+    claim = current_user._get_current_object()  # a SessionClaim: checked by the UPDATE
     try:
-        result = attempt_service.save_by_id(
-            attempt_id, current_user.id, data.get("position"), data.get("response"), data.get("seq")
-        )
+        result = attempt_service.save_by_id(attempt_id, claim.id, data.get("position"),
+                                            data.get("response"), data.get("seq"), claim=claim)  # fmt: skip
+    except SessionEnded:
+        return login_manager.unauthorized()
+    except NotAllowed:
+        abort(403)  # the role, as the blueprint's check answers it
     except attempt_service.SaveRefused as e:
         return jsonify(ok=False, error=e.message, status=e.attempt_status), e.status
     except ServiceError as e:

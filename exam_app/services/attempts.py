@@ -26,6 +26,7 @@ from exam_app.services.drawing import DrawnItem, arrange, draw_items
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.item_snapshots import stored_rows
 from exam_app.services.responses import check_response
+from exam_app.services.sign_in import SessionClaim, open_session_clause
 from exam_app.services.submission import (  # noqa: F401 (also imported from here)
     close_if_overdue,
     close_overdue,
@@ -291,6 +292,8 @@ _SAVE_UPDATE = (
         response=bindparam("b_response"), save_seq=bindparam("b_seq"), saved_at=bindparam("b_now")
     )
 )
+# The same, with the sign-in session checked in it (sign_in.open_session_clause).
+_SAVE_UPDATE_SIGNED_IN = _SAVE_UPDATE.where(open_session_clause())
 _SAVE_KEPT = (
     select(_a.c.status, _a.c.user_id, _a.c.deadline_at, _items.c.save_seq, _items.c.saved_at,
            _items.c.display_key)
@@ -312,6 +315,8 @@ def save_by_id(
     response: Any,
     seq: Any,
     now: datetime | None = None,
+    *,
+    claim: SessionClaim | None = None,
 ) -> SaveResult:
     """Autosave, the request every candidate sends every few seconds: one conditional
     UPDATE in a transaction of its own (the view is `reads_first`).
@@ -319,54 +324,71 @@ def save_by_id(
     What the answer is checked against (the item's kind, options and blanks) and the
     deadline come from this worker's cache of the attempt's layout (attempt_layouts.py),
     read once per attempt; whether the attempt is this person's, still open and in time,
-    and the item still the one the layout names, is checked by the UPDATE itself. Someone
-    else's attempt reads as missing (404, as pages).
+    and the item still the one the layout names, is checked by the UPDATE itself, and so is
+    the sign-in session when the view passes its `claim` (session_user.checks_session_itself):
+    then a save is that one statement. Whatever refuses a save checks the session first.
+    Someone else's attempt reads as missing (404, as pages).
     """
     now = now or utcnow()
     try:
         return _save(attempt_layouts.layout(attempt_id), attempt_id, user_id, position,
-                     response, seq, now)  # fmt: skip
+                     response, seq, now, claim)  # fmt: skip
     except _StaleLayout:
         attempt_layouts.forget(attempt_id)
         db.session.rollback()
         return _save(attempt_layouts.layout(attempt_id), attempt_id, user_id, position,
-                     response, seq, now)  # fmt: skip
+                     response, seq, now, claim)  # fmt: skip
 
 
-def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResult:
+def _refuse(claim: SessionClaim | None, error: ServiceError) -> NoReturn:
+    if claim is not None:
+        claim.verify()  # a closed session hears 401, not what became of the attempt
+    raise error
+
+
+def _save(layout, attempt_id, user_id, position, response, seq, now, claim) -> SaveResult:
     if layout is not None and layout.cached and layout.user_id != user_id:
         raise _StaleLayout
     if layout is None or layout.user_id != user_id:
-        raise ServiceError("没有这场考试。", status=404)
-    if layout.status != "in_progress":
-        raise SaveRefused("本场考试已交卷，不能再修改答案。", layout.status)
-    if now > layout.deadline_at + grace():
-        _refuse_late(attempt_id, now)
+        _refuse(claim, ServiceError("没有这场考试。", status=404))
+    if layout.status != "in_progress" or now > layout.deadline_at + grace():
+        if layout.cached:  # never refuse on what may be stale: ask the database
+            raise _StaleLayout
+        if layout.status != "in_progress":
+            _refuse(claim, SaveRefused("本场考试已交卷，不能再修改答案。", layout.status))
+        _refuse_late(attempt_id, now, claim)
     if not isinstance(position, int) or isinstance(position, bool):
-        raise ServiceError("请求格式无效。")
+        _refuse(claim, ServiceError("请求格式无效。"))
     found = layout.item(position)
     if found is None:
         if layout.cached:
             raise _StaleLayout
-        raise ServiceError(f"本场考试没有第 {position} 题。", status=404)
+        _refuse(claim, ServiceError(f"本场考试没有第 {position} 题。", status=404))
     if not isinstance(seq, int) or isinstance(seq, bool) or seq < 1:
-        raise ServiceError("保存序号无效。")
+        _refuse(claim, ServiceError("保存序号无效。"))
     item_id, kind, key = found
     shown = attempt_layouts.parts({item_id: key})[item_id]
     try:
         value = check_response(kind, shown, response, f"第 {position} 题")
-    except ServiceError:
+    except ServiceError as error:
         if layout.cached:  # refused against what may be a stale layout: ask the database
             raise _StaleLayout from None
-        raise
+        _refuse(claim, error)
     end_reads()  # SQLite: the write is a transaction of its own (see database.py)
     params = {"b_attempt": attempt_id, "b_user": user_id, "b_position": position, "b_seq": seq,
               "b_response": value, "b_now": now, "b_cutoff": now - grace(), "b_key": key}  # fmt: skip
-    saved = db.session.connection().execute(_SAVE_UPDATE, params).rowcount == 1
+    statement = _SAVE_UPDATE
+    if claim is not None:
+        statement = _SAVE_UPDATE_SIGNED_IN
+        params.update(claim.params)
+    saved = db.session.connection().execute(statement, params).rowcount == 1
     db.session.commit()
     if saved:
         return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=layout.deadline_at)
-    # Not stored: the attempt closed or ran out of time in between, or a newer save came first.
+    # Not stored: the session ended, the attempt closed or ran out of time in between, or
+    # a newer save came first.
+    if claim is not None:
+        claim.verify()
     kept = (
         db.session.connection()
         .execute(_SAVE_KEPT, {"b_attempt": attempt_id, "b_position": position})
@@ -380,12 +402,14 @@ def _save(layout, attempt_id, user_id, position, response, seq, now) -> SaveResu
         attempt_layouts.forget(attempt_id)
         raise SaveRefused("本场考试已交卷，不能再修改答案。", kept.status)
     if now > kept.deadline_at + grace():
-        _refuse_late(attempt_id, now)
+        _refuse_late(attempt_id, now, claim)
     return SaveResult(saved=False, seq=kept.save_seq, saved_at=kept.saved_at,
                       deadline_at=layout.deadline_at)  # fmt: skip
 
 
-def _refuse_late(attempt_id: int, now: datetime) -> NoReturn:
+def _refuse_late(attempt_id: int, now: datetime, claim: SessionClaim | None = None) -> NoReturn:
+    if claim is not None:
+        claim.verify()  # before closing anything on a cookie's word
     attempt = db.session.get(Attempt, attempt_id)
     close_if_overdue(attempt, now)
     attempt_layouts.forget(attempt_id)

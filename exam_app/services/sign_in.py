@@ -20,6 +20,7 @@ from exam_app.extensions import db
 from exam_app.models import Role, User
 from exam_app.models.people import UserRole
 from exam_app.models.sign_in import LoginFailure, LoginSession
+from exam_app.services.errors import NotAllowed
 
 SESSION_MAX_AGE = timedelta(days=31)
 
@@ -170,3 +171,75 @@ def account_for_session(user_id: int, token: str | None, now: datetime) -> User 
     if not token:
         return None
     return db.session.scalars(_ACCOUNT_FOR_SESSION, _params(user_id, token, now)).unique().first()
+
+
+class SessionEnded(Exception):
+    """The cookie names a sign-in session that is closed (signed out, expired, disabled)."""
+
+
+# The same check as a condition of another statement (a save, a start): the person's
+# session is open, their account enabled and they hold the role. Such a statement does the
+# request's one round trip and its check at once (see SessionClaim).
+_OPEN_SESSION = (
+    select(_s.c.id)
+    .join(_u, _u.c.id == _s.c.user_id)
+    .where(_s.c.user_id == bindparam("b_user"), _s.c.token == bindparam("b_token"),
+           _s.c.created_at > bindparam("b_since"), _u.c.is_active_account.is_(True),
+           select(_r.c.id).where(_r.c.user_id == _u.c.id, _r.c.role == bindparam("b_role"))
+           .exists())
+    .exists()
+)  # fmt: skip
+
+
+def open_session_clause():
+    """A condition true only while the session of `session_params` is open (see above)."""
+    return _OPEN_SESSION
+
+
+class SessionClaim:
+    """Who the signed cookie names, not yet checked against the database: for a view whose
+    one statement checks the session itself (`open_session_clause`). Until `verify()`, it
+    says nothing of roles; a refusal must `verify()` first, so a closed session hears 401
+    rather than anything about the attempt it names."""
+
+    is_authenticated = True
+    is_anonymous = False
+    is_active = True
+
+    def __init__(self, user_id: int, token: str, role: Role, now: datetime):
+        self.id, self.role = user_id, role
+        self.params = {"b_token": _digest(token), "b_since": now - SESSION_MAX_AGE,
+                       "b_role": role.value}  # fmt: skip
+        self._now, self._token, self._verified = now, token, False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    def verify(self) -> None:
+        """Raise SessionEnded, or NotAllowed without the role (one query, once)."""
+        signed_in = self._signed_in()
+        if signed_in is None:
+            raise SessionEnded
+        if not signed_in.has_role(self.role):
+            raise NotAllowed("您没有权限访问此页面。")
+
+    def _signed_in(self) -> SignedIn | None:
+        if self._verified is False:
+            self._verified = user_for_session(self.id, self._token, self._now)
+        return self._verified
+
+    # Where a page is drawn after all (an error page with its menu), the claim is checked
+    # and answers as the person would; a closed session has no roles and no name.
+    @property
+    def roles(self) -> frozenset[Role]:
+        signed_in = self._signed_in()
+        return signed_in.roles if signed_in else frozenset()
+
+    def has_role(self, *roles: Role) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def __getattr__(self, name: str):
+        signed_in = self._signed_in() if not name.startswith("_") else None
+        if signed_in is None:
+            raise AttributeError(name)
+        return getattr(signed_in, name)

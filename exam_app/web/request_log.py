@@ -17,7 +17,7 @@ import uuid
 from flask import Flask, g, has_request_context, request
 from sqlalchemy import inspect as sa_inspect
 
-from exam_app.services.sign_in import SignedIn
+from exam_app.services.sign_in import SessionClaim, SignedIn
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 log = logging.getLogger("exam_app.request")
@@ -51,7 +51,7 @@ def _signed_in_id() -> int | str:
     """The user's id without touching the database: after a commit expired the user,
     reading `current_user.id` would cost a query on every logged request."""
     user = g.get("_login_user")  # Flask-Login's; unset when nobody asked who is signed in
-    if isinstance(user, SignedIn):
+    if isinstance(user, (SignedIn, SessionClaim)):
         return user.id
     state = sa_inspect(user, raiseerr=False) if user is not None else None  # just signed in
     return state.identity[0] if state is not None and state.identity else "-"
