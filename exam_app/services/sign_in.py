@@ -101,3 +101,19 @@ def user_for_session(user_id: int, token: str | None, now: datetime) -> User | N
         return None
     params = {"user_id": user_id, "token": _digest(token), "since": now - SESSION_MAX_AGE}
     return db.session.scalars(_USER_FOR_SESSION, params).unique().first()
+
+
+def close_other_sessions(user_id: int, keep_token: str | None) -> int:
+    """Sign the person out everywhere but here (after they changed their password): a
+    session opened with the old password, on a shared PC or by someone who knew it, ends.
+    The caller commits. Returns how many sessions were closed."""
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep_token:
+        query = query.where(LoginSession.token != _digest(keep_token))
+    return db.session.execute(query).rowcount
+
+
+def close_all_sessions(user_id: int) -> int:
+    """Sign the person out of every browser (account disabled, password reset): each of
+    their requests from now on finds no open session. The caller commits."""
+    return db.session.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount
