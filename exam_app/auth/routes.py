@@ -19,6 +19,7 @@ HOME_BY_ROLE = [
     (Role.STAFF, "exams.index"),
     (Role.REVIEWER, "review.queue"),
     (Role.LEAD, "papers.index"),
+    (Role.HR, "reports.index"),
     (Role.ADMIN, "admin.users"),
 ]
 
