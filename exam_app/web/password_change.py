@@ -3,7 +3,8 @@
 While `must_change_password` is set, every request but the change-password page, signing
 out and static files is sent to the change page (a JSON 403 for /api and scripts). The
 check reads the already loaded user: no query of its own, and nothing at all for requests
-without a signed-in session.
+without a signed-in session. (A disabled account needs nothing here: its sessions are closed
+when it is disabled, and Flask-Login counts an inactive user as signed out anyway.)
 """
 
 from __future__ import annotations

@@ -401,6 +401,15 @@ def test_disabling_signs_the_person_out_stops_their_tokens_and_keeps_their_recor
     assert db.session.scalar(select(ApiToken).where(ApiToken.created_by_id == hr_admin.id))
 
 
+def test_a_session_opened_while_the_account_was_being_disabled_is_signed_out(app, make_client):
+    """A sign-in racing with the disabling may leave a session row: it signs no one in."""
+    staff = person("staff", Role.STAFF)
+    web = _signed_in(make_client, "staff")
+    staff.is_active_account = False  # as if disabled just after the sign-in checked
+    db.session.commit()
+    assert _is_signed_out(web)
+
+
 @pytest.mark.parametrize("password", [PASSWORD, "wrong-password"], ids=["right", "wrong"])
 def test_a_disabled_person_cannot_sign_in_and_is_told_so_whatever_the_password(
     app, make_client, password
