@@ -4,16 +4,22 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from exam_app.auth import bp
-from exam_app.auth.forms import LoginForm
+from exam_app.auth.forms import ChangePasswordForm, LoginForm
 from exam_app.models import Role
 from exam_app.models.base import utcnow
-from exam_app.services import sign_in
-from exam_app.services.accounts import authenticate
+from exam_app.services import ServiceError, sign_in
+from exam_app.services.accounts import (
+    AccountDisabled,
+    WrongPassword,
+    authenticate,
+    change_own_password,
+)
 
 HOME_BY_ROLE = [
     (Role.STAFF, "exams.index"),
     (Role.REVIEWER, "review.queue"),
     (Role.LEAD, "papers.index"),
+    (Role.HR, "reports.index"),
     (Role.ADMIN, "admin.users"),
 ]
 
@@ -49,7 +55,14 @@ def login():
         if wait := sign_in.minutes_to_wait(form.username.data, addr, now):
             flash(f"登录失败次数过多，请 {wait} 分钟后再试。", "error")
             return render_template("auth/login.html", form=form), 429
-        user = authenticate(form.username.data, form.password.data)
+        try:
+            user = authenticate(form.username.data, form.password.data)
+        except AccountDisabled as e:
+            # Counted like a failure, and said whatever the password: no hint whether it
+            # was right.
+            sign_in.record_failure(form.username.data, addr, now)
+            flash(e.message, "error")
+            return render_template("auth/login.html", form=form), e.status
         if user is None:
             sign_in.record_failure(form.username.data, addr, now)
             flash("用户名或密码错误。", "error")
@@ -57,6 +70,8 @@ def login():
             session.clear()  # a fresh session at login: no fixation
             session["login_token"] = sign_in.open_session(user, form.username.data, addr, now)
             login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
     return render_template("auth/login.html", form=form)
 
@@ -69,3 +84,35 @@ def logout():
     session.clear()
     flash("您已退出登录。", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Set one's own password, proving the current one (re-authentication); a person with
+    a one-time password is sent here before anything else (web/password_change.py)."""
+    form = ChangePasswordForm()
+    forced = current_user.must_change_password
+    if form.validate_on_submit():
+        now, addr = utcnow(), request.remote_addr or "-"
+        # Guessing the current password from a borrowed session is throttled like sign-in.
+        if wait := sign_in.minutes_to_wait(current_user.username, addr, now):
+            flash(f"密码错误次数过多，请 {wait} 分钟后再试。", "error")
+            return render_template("auth/change_password.html", form=form, forced=forced), 429
+        try:
+            closed = change_own_password(
+                current_user, form.current_password.data, form.new_password.data,
+                keep_token=session.get("login_token"),
+            )  # fmt: skip
+        except WrongPassword as e:
+            sign_in.record_failure(current_user.username, addr, now)
+            form.current_password.errors.append(e.message)
+        except ServiceError as e:
+            getattr(form, e.field or "new_password").errors.append(e.message)
+        else:
+            message = "密码已修改。"
+            if closed:
+                message += f"您在其他 {closed} 处设备上的登录已退出。"
+            flash(message, "success")
+            return redirect(home_for(current_user))
+    return render_template("auth/change_password.html", form=form, forced=forced)

@@ -19,6 +19,7 @@ from exam_app.services.errors import NotAllowed
 from exam_app.services.results import item_feedback
 from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
+from exam_app.web.errors import respond
 from exam_app.web.session_user import checks_session_itself
 
 
@@ -121,8 +122,8 @@ def save(attempt_id: int):
                                             data.get("response"), data.get("seq"), claim=claim)  # fmt: skip
     except SessionEnded:
         return login_manager.unauthorized()
-    except NotAllowed:
-        abort(403)  # the role, as the blueprint's check answers it
+    except NotAllowed as e:  # the role or a one-time password, as the other pages answer
+        return respond(403, e.message)
     except attempt_service.SaveRefused as e:
         return jsonify(ok=False, error=e.message, status=e.attempt_status), e.status
     except ServiceError as e:

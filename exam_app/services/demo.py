@@ -23,6 +23,7 @@ DEMO_PEOPLE = [
     ("staff1", "张小明", "S1001", "客服一部", {Role.STAFF}),
     ("staff2", "陈丽", "S1002", "客服一部", {Role.STAFF}),
     ("staff3", "刘洋", "S2001", "客服二部", {Role.STAFF}),
+    ("hr1", "孙人事", "H0001", "人力资源部", {Role.HR}),
 ]
 DEMO_PAPER_TITLE = "综合业务考试（示例）"
 

@@ -1,21 +1,21 @@
 """Staff roster import: create new people and apply changes, all or nothing.
 
-Rule for new people: the username is the 工号 and a random initial password is made, shown
-once in the import report and never stored in plain text.
+Rule for new people: the username is the 工号 and a one-time password is made, shown once
+in the import report and never stored in plain text; they set their own at first sign-in.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
 from exam_app.extensions import db
-from exam_app.models import Department, Role, User, UserRole
+from exam_app.models import Department, Role, User
 from exam_app.models.people import ROLE_LABELS
 from exam_app.reporting.roster_sheet import RosterRow, read_roster
+from exam_app.services.accounts import change_roles, one_time_password
 from exam_app.services.errors import ServiceError
 
 # Spellings accepted in the 角色 column: the Chinese labels and the role codes.
@@ -129,15 +129,16 @@ def import_roster(data: bytes, admin: User) -> RosterReport:
             if user is None:
                 user = User(username=row.staff_no, staff_no=row.staff_no, name=row.name,
                             position=row.position)  # fmt: skip
-                change.password = secrets.token_urlsafe(9)  # 12 characters
+                change.password = one_time_password()
                 user.set_password(change.password)
+                user.must_change_password = True  # they set their own at first sign-in
                 user.set_roles({Role(r) for r in row.roles or {Role.STAFF}})
                 db.session.add(user)
             else:
                 user.name = row.name
                 user.position = row.position or user.position
                 if row.roles is not None:
-                    _change_roles(user, row.roles)
+                    change_roles(user, row.roles)
             if row.department:
                 user.department = department(row.department)
         db.session.commit()
@@ -145,14 +146,6 @@ def import_roster(data: bytes, admin: User) -> RosterReport:
         db.session.rollback()
         raise
     return report
-
-
-def _change_roles(user: User, roles: frozenset[str]) -> None:
-    # Keep the rows of roles that stay: replacing them all would insert a role before its
-    # old row is deleted, which the unique (user, role) constraint refuses.
-    user.role_rows = [r for r in user.role_rows if r.role in roles]
-    held = {r.role for r in user.role_rows}
-    user.role_rows.extend(UserRole(role=r) for r in sorted(roles - held))
 
 
 def _rows(data: bytes) -> list[RosterRow]:

@@ -96,11 +96,11 @@ class SignedIn:
     is_anonymous = False
 
     __slots__ = ("id", "username", "staff_no", "name", "department_id", "position", "is_active",
-                 "roles", "_account")  # fmt: skip
+                 "must_change_password", "roles", "_account")  # fmt: skip
 
     def __init__(self, row):
         (self.id, self.username, self.staff_no, self.name, self.department_id, self.position,
-         self.is_active, roles) = row  # fmt: skip
+         self.is_active, self.must_change_password, roles) = row  # fmt: skip
         self.roles = frozenset(Role(r) for r in (roles or "").split(",") if r)
         self._account = None
 
@@ -134,7 +134,7 @@ class SignedIn:
 _u, _r, _s = User.__table__, UserRole.__table__, LoginSession.__table__
 _SIGNED_IN = (
     select(_u.c.id, _u.c.username, _u.c.staff_no, _u.c.name, _u.c.department_id,
-           _u.c.position, _u.c.is_active_account,
+           _u.c.position, _u.c.is_active_account, _u.c.must_change_password,
            select(aggregate_strings(_r.c.role, ",")).where(_r.c.user_id == _u.c.id)
            .scalar_subquery())
     .join(_s, _s.c.user_id == _u.c.id)
@@ -173,18 +173,22 @@ def account_for_session(user_id: int, token: str | None, now: datetime) -> User 
     return db.session.scalars(_ACCOUNT_FOR_SESSION, _params(user_id, token, now)).unique().first()
 
 
+ONE_TIME_PASSWORD = "请先修改初始密码，再继续使用。"
+
+
 class SessionEnded(Exception):
     """The cookie names a sign-in session that is closed (signed out, expired, disabled)."""
 
 
 # The same check as a condition of another statement (a save, a start): the person's
-# session is open, their account enabled and they hold the role. Such a statement does the
-# request's one round trip and its check at once (see SessionClaim).
+# session is open, their account enabled, their own password set and they hold the role.
+# Such a statement does the request's one round trip and its check at once (SessionClaim).
 _OPEN_SESSION = (
     select(_s.c.id)
     .join(_u, _u.c.id == _s.c.user_id)
     .where(_s.c.user_id == bindparam("b_user"), _s.c.token == bindparam("b_token"),
            _s.c.created_at > bindparam("b_since"), _u.c.is_active_account.is_(True),
+           _u.c.must_change_password.is_(False),
            select(_r.c.id).where(_r.c.user_id == _u.c.id, _r.c.role == bindparam("b_role"))
            .exists())
     .exists()
@@ -205,6 +209,8 @@ class SessionClaim:
     is_authenticated = True
     is_anonymous = False
     is_active = True
+    # Checked by the statement (open_session_clause); web/password_change.py asks no query.
+    must_change_password = False
 
     def __init__(self, user_id: int, token: str, role: Role, now: datetime):
         self.id, self.role = user_id, role
@@ -222,6 +228,8 @@ class SessionClaim:
             raise SessionEnded
         if not signed_in.has_role(self.role):
             raise NotAllowed("您没有权限访问此页面。")
+        if signed_in.must_change_password:
+            raise NotAllowed(ONE_TIME_PASSWORD)
 
     def _signed_in(self) -> SignedIn | None:
         if self._verified is False:
@@ -243,3 +251,19 @@ class SessionClaim:
         if signed_in is None:
             raise AttributeError(name)
         return getattr(signed_in, name)
+
+
+def close_other_sessions(user_id: int, keep_token: str | None) -> int:
+    """Sign the person out everywhere but here (after they changed their password): a
+    session opened with the old password, on a shared PC or by someone who knew it, ends.
+    The caller commits. Returns how many sessions were closed."""
+    query = delete(LoginSession).where(LoginSession.user_id == user_id)
+    if keep_token:
+        query = query.where(LoginSession.token != _digest(keep_token))
+    return db.session.execute(query).rowcount
+
+
+def close_all_sessions(user_id: int) -> int:
+    """Sign the person out of every browser (account disabled, password reset): each of
+    their requests from now on finds no open session. The caller commits."""
+    return db.session.execute(delete(LoginSession).where(LoginSession.user_id == user_id)).rowcount

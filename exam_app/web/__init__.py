@@ -12,6 +12,7 @@ from exam_app.web import (
     ids,
     limits,
     menu,
+    password_change,
     request_log,
     session_user,
 )
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     health.init_app(app)
     session_user.init_app(app)
+    password_change.init_app(app)  # after the user is known, before any page
     filters.init_app(app)
     menu.init_app(app)
     errors.init_app(app)

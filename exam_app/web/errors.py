@@ -24,7 +24,7 @@ def _wants_json() -> bool:
     )
 
 
-def _respond(code: int, message: str, error: Exception | None = None):
+def respond(code: int, message: str, error: Exception | None = None):
     if _wants_json():
         response = jsonify(ok=False, error=message)
     else:
@@ -64,18 +64,18 @@ def _database_refusal(error: Exception) -> tuple[int, str] | None:
 
 def _server_error(error: Exception):
     if refusal := _database_refusal(error):
-        response = _respond(*refusal)
+        response = respond(*refusal)
         if refusal is BUSY:
             response.headers["Retry-After"] = "5"
         return response
-    return _respond(500, MESSAGES[500], error)
+    return respond(500, MESSAGES[500], error)
 
 
 def init_app(app: Flask) -> None:
     for code, message in MESSAGES.items():
-        app.register_error_handler(code, lambda e, c=code, m=message: _respond(c, m, e))
+        app.register_error_handler(code, lambda e, c=code, m=message: respond(c, m, e))
     app.register_error_handler(500, _server_error)
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
-        return _respond(400, "页面已过期或表单无效（CSRF 校验失败），请刷新页面后重试。")
+        return respond(400, "页面已过期或表单无效（CSRF 校验失败），请刷新页面后重试。")

@@ -31,7 +31,8 @@ TOKEN_AUTH = {"api"}
 # healthz: the load balancer's probe, deliberately open to anyone (no data, just ok/503);
 # tests/integration/test_security.py checks it.
 PUBLIC = {"auth.login", "auth.index", "static", "healthz"}
-ANY_SIGNED_IN = {"auth.logout"}
+# The change-password page: everyone sets their own password.
+ANY_SIGNED_IN = {"auth.logout", "auth.change_password"}
 ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR]
 
 
