@@ -108,3 +108,13 @@ def test_an_open_session_still_saves_and_a_stale_save_is_reported(sitting):
     assert _save(web, attempt, item, seq=3).json["saved"]
     stale = _save(web, attempt, item, seq=2)
     assert stale.status_code == 200 and stale.json["saved"] is False and stale.json["seq"] == 3
+
+
+def test_a_one_time_password_must_be_changed_before_a_save_lands(sitting):
+    web, user, attempt, item = sitting
+    before = _stored(item)
+    db.session.get(User, user.id).must_change_password = True  # as an admin's reset sets it
+    db.session.commit()
+    refused = _save(web, attempt, item, seq=2, response="")
+    assert refused.status_code == 403 and "修改初始密码" in refused.json["error"]
+    assert _stored(item) == before
