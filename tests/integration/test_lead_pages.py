@@ -119,3 +119,96 @@ def _reviewed(kind: str, n: int) -> list[Question]:
             .limit(n)
         )
     )
+
+
+# --- Picking fixed items from the bank --------------------------------------------------
+
+
+def test_the_picker_finds_reviewed_items_by_text_topic_kind_difficulty_and_tag(lead, make_client):
+    paper = _draft(lead)
+    target = next(q for q in _reviewed("single", 400) if q.tags)
+    web = _lead_web(make_client)
+    words = target.stem[:6]
+    args = {"q": words, "topic": target.topic, "kind": "single",
+            "difficulty": target.difficulty, "tag": target.tags[0]}  # fmt: skip
+    body = web.get(f"/papers/{paper.id}/picker", query_string=args).get_data(as_text=True)
+    assert f'value="{target.uid}"' in body and 'form="fixed-form"' in body
+    for key, wrong in [("kind", "tf"), ("difficulty", 6 - target.difficulty if
+                       target.difficulty != 3 else 1), ("tag", "没有这个标签")]:  # fmt: skip
+        other = web.get(f"/papers/{paper.id}/picker", query_string={**args, key: wrong})
+        assert f'value="{target.uid}"' not in other.get_data(as_text=True), key
+    target.status = "draft"
+    db.session.commit()
+    body = web.get(f"/papers/{paper.id}/picker", query_string={"q": words}).get_data(as_text=True)
+    assert f'value="{target.uid}"' not in body  # drafts cannot go on a paper
+
+
+def test_without_script_the_filter_shows_results_on_the_builder_itself(lead, make_client):
+    paper = _draft(lead)
+    q = _reviewed("tf", 1)[0]
+    body = (
+        _lead_web(make_client).get(f"/papers/{paper.id}?kind=tf&q={q.uid}").get_data(as_text=True)
+    )
+    assert f'value="{q.uid}"' in body and "找到 1 道已审核的题" in body
+
+
+def test_typed_ids_come_first_then_ticked_items_in_the_order_ticked(lead, make_client):
+    paper = _draft(lead)
+    a, b, c = _reviewed("single", 3)
+    web = _lead_web(make_client)
+    response = web.post(
+        f"/papers/{paper.id}/sections/fixed",
+        {
+            "fixed-title": "一、单选",
+            "fixed-question_uids": f"{b.uid}",
+            "pick": [c.uid, a.uid, b.uid],
+        },  # fmt: skip
+    )
+    assert response.status_code == 302
+    db.session.refresh(paper)
+    assert [i.question.uid for i in paper.sections[0].items] == [b.uid, c.uid, a.uid]
+
+
+def test_a_fixed_section_with_nothing_typed_or_ticked_is_refused_in_chinese(lead, make_client):
+    paper = _draft(lead)
+    web = _lead_web(make_client)
+    response = web.post(f"/papers/{paper.id}/sections/fixed", {"fixed-title": "一、单选"})
+    assert response.status_code == 302
+    body = web.get(f"/papers/{paper.id}").get_data(as_text=True)
+    assert "至少要选一道题" in body
+    db.session.refresh(paper)
+    assert paper.sections == []
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.REVIEWER])
+def test_only_leads_search_the_bank_for_a_paper(lead, make_client, role):
+    paper = _draft(lead)
+    person("other", role)
+    web = _lead_web(make_client, "other")
+    assert web.get(f"/papers/{paper.id}/picker?q=电").status_code == 403
+
+
+# --- Publishing -------------------------------------------------------------------------
+
+
+def test_the_builder_says_what_publishing_freezes_before_it_is_sent(lead, make_client):
+    paper = _draft(lead)
+    paper_service.add_fixed_section(paper, title="一", question_uids=[_reviewed("tf", 1)[0].uid])
+    body = _lead_web(make_client).get(f"/papers/{paper.id}").get_data(as_text=True)
+    assert '<dialog id="publish-dialog"' in body and 'data-confirm="publish-dialog"' in body
+    assert "固定题 1 道" in body and "「修订」" in body and "预先抽好" in body
+
+
+def test_publishing_without_the_csrf_token_is_refused_and_the_paper_stays_a_draft(
+    lead, make_client
+):
+    paper = _draft(lead)
+    paper_service.add_fixed_section(paper, title="一", question_uids=[_reviewed("tf", 1)[0].uid])
+    web = _lead_web(make_client)
+    response = web.http.post(f"/papers/{paper.id}/publish", data={})
+    assert response.status_code == 400
+    db.session.refresh(paper)
+    assert paper.status == "draft"
+    web.post(f"/papers/{paper.id}/publish")
+    db.session.refresh(paper)
+    assert paper.status == "published"
