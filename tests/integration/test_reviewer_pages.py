@@ -41,9 +41,7 @@ def test_a_total_over_the_items_full_marks_is_refused_by_the_server(answer, make
     db.session.commit()
     web = _alice(make_client)
     web.post(f"/review/items/{answer.id}/claim")
-    page = web.post(f"/review/items/{answer.id}", {"c-c1": "4", "c-c2": "5"}).get_data(
-        as_text=True
-    )
+    page = web.post(f"/review/items/{answer.id}", {"c-c1": "4", "c-c2": "5"}).get_data(as_text=True)
     assert "合计 9 分超过本题满分 8 分" in page
     assert db.session.scalar(select(func.count(Review.id))) == 0
     done = web.post(f"/review/items/{answer.id}", {"c-c1": "3", "c-c2": "5"})
