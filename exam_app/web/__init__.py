@@ -7,6 +7,7 @@ from flask import Flask
 from exam_app.web import (
     errors,
     filters,
+    form_messages,
     headers,
     health,
     ids,
@@ -27,3 +28,4 @@ def init_app(app: Flask) -> None:
     filters.init_app(app)
     menu.init_app(app)
     errors.init_app(app)
+    form_messages.init_app(app)
