@@ -6,6 +6,7 @@ from flask import Flask
 
 from exam_app.web import (
     errors,
+    favicon,
     filters,
     form_messages,
     headers,
@@ -24,6 +25,7 @@ def init_app(app: Flask) -> None:
     request_log.init_app(app)
     headers.init_app(app)
     health.init_app(app)
+    favicon.init_app(app)
     session_user.init_app(app)
     filters.init_app(app)
     menu.init_app(app)

@@ -1,4 +1,5 @@
-"""Every WTForms validation message is Chinese (#13), through one hook for every form."""
+"""Every WTForms validation message is Chinese (#13), through one hook for every form; and
+the site's icon."""
 
 from __future__ import annotations
 
@@ -57,3 +58,10 @@ def test_a_form_given_letters_for_numbers_answers_in_chinese(app, make_client):
     assert "请填写整数。" in errors and "请填写数字。" in errors and "请选择列出的选项。" in errors
     assert all(HAN.search(e) for e in errors), errors
     assert "Not a valid" not in page
+
+
+def test_the_site_has_an_icon_every_page_links(app, client):
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon.mimetype == "image/svg+xml"
+    assert b"<svg" in icon.data
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get("/login").get_data(as_text=True)
