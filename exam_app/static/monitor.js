@@ -6,6 +6,9 @@
   var body = table.tBodies[0];
   var state = document.getElementById("monitor-state");
   var EVERY = 10000;
+  var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
+    return th.textContent.trim();
+  });
 
   function clock(seconds) {
     var s = seconds % 60;
@@ -44,6 +47,7 @@
     tr.appendChild(left);
     tr.appendChild(cell(r.answered + " / " + r.item_count));
     tr.appendChild(cell(String(r.tab_switches), r.tab_switches ? "num bad" : "num"));
+    Array.prototype.forEach.call(tr.cells, function (td, n) { td.setAttribute("data-label", heads[n]); });
     return tr;
   }
 
