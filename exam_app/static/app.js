@@ -11,7 +11,7 @@
   // Tables stack into one card per row on a phone (CSS: table.stack): each cell is labelled
   // with its column's header here, so no page scrolls sideways at 390 px.
   document.querySelectorAll("main table").forEach(function (table) {
-    if (table.classList.contains("stack") || table.closest("#attempt") || !table.tHead) return;
+    if (table.classList.contains("stack") || table.hasAttribute("data-no-stack") || table.closest("#attempt") || !table.tHead) return;
     var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) {
       return th.textContent.trim();
     });
