@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from exam_app.database import reads_first
-from exam_app.exams import bp
+from exam_app.exams import bp, result_view
 from exam_app.exams.presenters import candidate_view, describe_key, describe_response
 from exam_app.extensions import db, login_manager
 from exam_app.models import Attempt, Paper, Role
@@ -166,8 +166,11 @@ def result(attempt_id: int):
                     "answer": describe_response(item),
                     "key": describe_key(item),
                     "review": by_item.get(item.id),
+                    "outcome": result_view.outcome(item),
+                    "outcome_label": result_view.outcome_label(item),
                 }
             )
+    only_wrong = request.args.get("only") == "wrong"
     deadline = appeal_service.appeal_deadline(attempt)
     return render_template(
         "exams/result.html",
@@ -180,4 +183,8 @@ def result(attempt_id: int):
         may_appeal=appeal_service.within_period(deadline, utcnow()),
         appeal_form=AppealForm(),
         keys_closed=keys_closed,
+        summary=result_view.summarise(attempt.items) if details else None,
+        count_labels=result_view.COUNT_LABELS,
+        waiting=None if released else result_view.waiting_message(attempt),
+        only_wrong=only_wrong,
     )

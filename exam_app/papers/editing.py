@@ -31,6 +31,7 @@ from exam_app.papers.forms import (
 from exam_app.services import ServiceError
 from exam_app.services import audience as audience_service
 from exam_app.services import papers as paper_service
+from exam_app.services.bank_search import ItemFilter, all_tags, find_items
 from exam_app.services.preparing import prepare_after_publish
 from exam_app.web.choices import choices
 from exam_app.web.filters import local_to_utc, utc_to_local
@@ -85,6 +86,7 @@ def detail(paper_id: int):
     audience_form.departments.data = [a.department_id for a in paper.audience if a.department_id]
     audience_form.staff_numbers.data = "\n".join(a.user.staff_no for a in paper.audience if a.user)
     pools = {s.id: paper_service.draw_pool_size(s) for s in paper.sections if s.mode == "draw"}
+    wanted = ItemFilter.from_args(request.args)
     return render_template(
         "papers/detail.html",
         paper=paper,
@@ -102,6 +104,24 @@ def detail(paper_id: int):
         rule_labels={**MULTI_RULES, **FILL_RULES},
         multi_rules=MULTI_RULES,
         fill_rules=FILL_RULES,
+        wanted=wanted,
+        found=find_items(wanted) if wanted.given else None,
+        tags=all_tags() if paper.status == "draft" else [],
+        freezes=paper_service.what_publishing_freezes(paper),
+    )
+
+
+@bp.route("/<int:paper_id>/picker")
+def picker(paper_id: int):
+    """The bank picker's results alone: the builder swaps them in without reloading."""
+    paper = paper_or_404(paper_id)
+    wanted = ItemFilter.from_args(request.args)
+    return render_template(
+        "papers/_picker_results.html",
+        paper=paper,
+        wanted=wanted,
+        found=find_items(wanted),
+        kind_labels=KIND_LABELS,
     )
 
 

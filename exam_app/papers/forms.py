@@ -82,9 +82,9 @@ class _RulesMixin:
 
 class FixedSectionForm(_RulesMixin, FlaskForm):
     title = StringField("大题标题", validators=[DataRequired(REQUIRED), Length(max=200)])
-    question_uids = TextAreaField(
-        "题号（每行一个，或用逗号分隔）", validators=[DataRequired("请至少填写一个题号。")]
-    )
+    # Optional here: items ticked in the bank picker arrive as `pick`; the service refuses
+    # a section with no items at all.
+    question_uids = TextAreaField("题号（按顺序，每行一个，或用逗号分隔）", validators=[Optional()])
     points = DecimalField("每题分值（留空则用题库分值）", places=2, validators=[Optional()])
 
 

@@ -17,6 +17,13 @@ from exam_app.services import papers as paper_service
 from exam_app.web.choices import choices
 
 
+def _typed_then_picked(typed: str | None) -> list[str]:
+    """Ids typed in the box, in their order, then items ticked in the bank picker that were
+    not typed (the picker's script writes ticks into the box, so with script this is the box)."""
+    uids = split_ids(typed)
+    return uids + [u for u in dict.fromkeys(request.form.getlist("pick")) if u not in uids]
+
+
 def _back(paper_id: int):
     return redirect(url_for("papers.detail", paper_id=paper_id) + "#sections")
 
@@ -33,7 +40,7 @@ def add_fixed(paper_id: int):
             paper_service.add_fixed_section,
             paper,
             title=form.title.data,
-            question_uids=split_ids(form.question_uids.data),
+            question_uids=_typed_then_picked(form.question_uids.data),
             points=form.points.data,
             multi_rule=form.multi_rule.data or None,
             fill_rule=form.fill_rule.data or None,

@@ -64,6 +64,22 @@ def publish_problems(paper: Paper, now: datetime | None = None) -> list[str]:
     return problems
 
 
+def what_publishing_freezes(paper: Paper) -> list[str]:
+    """What the confirmation before publishing tells the lead, in the order they check it."""
+    fixed = sum(len(s.items) for s in paper.sections if s.mode != "draw")
+    drawn = sum(s.draw_count or 0 for s in paper.sections if s.mode == "draw")
+    parts = [f"固定题 {fixed} 道"] if fixed else []
+    if drawn:
+        parts.append(f"每人随机抽 {drawn} 道")
+    total = paper.total_points.normalize()
+    return [
+        f"{len(paper.sections)} 个大题（{'，'.join(parts) or '暂无题目'}），总分 {total:f} 分，"
+        f"及格分 {paper.pass_mark.normalize():f} 分，时长 {paper.time_limit_minutes} 分钟；",
+        "题目、分值、评分规则、开放时间和考试名单都不能再改，之后要改只能「修订」生成新版本；",
+        "每位考生的题目在抽题时冻结（发布后即为名单中的人预先抽好），之后修改题库不会改变已抽好的试卷。",
+    ]
+
+
 def publish(paper: Paper, now: datetime | None = None) -> None:
     editable(paper)
     now = now or utcnow()

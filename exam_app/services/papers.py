@@ -1,6 +1,12 @@
 """Building papers: one import place for the views, the CLI and the tests."""
 
-from exam_app.services.paper_publishing import clone, publish, publish_problems, revise
+from exam_app.services.paper_publishing import (
+    clone,
+    publish,
+    publish_problems,
+    revise,
+    what_publishing_freezes,
+)
 from exam_app.services.paper_sections import (
     DrawRule,
     add_choice_section,
@@ -29,4 +35,5 @@ __all__ = [
     "revise",
     "set_item_rule",
     "update_settings",
+    "what_publishing_freezes",
 ]

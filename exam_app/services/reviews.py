@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from exam_app.extensions import db
 from exam_app.grading import Criterion, GradingError, RubricError, reconcile, rubric_total
+from exam_app.grading.decimals import format_decimal
 from exam_app.grading.marking_decisions import decision_reason
 from exam_app.models import AttemptItem, MarkingTask, Review, Role, User
 from exam_app.models.base import utcnow
@@ -50,6 +51,10 @@ def _checked(item: AttemptItem, given: dict[str, str], comment: str) -> Decimal:
         total = rubric_total(criteria_of(item), given)
     except RubricError as e:
         raise ServiceError(str(e)) from None
+    if total > item.points:  # criteria that add up to more than the item carries
+        raise ServiceError(
+            f"合计 {format_decimal(total)} 分超过本题满分 {format_decimal(item.points)} 分。"
+        )
     if len(comment) > MAX_COMMENT:
         raise ServiceError(f"评语最多 {MAX_COMMENT} 字。", field="comment")
     return total

@@ -6,7 +6,9 @@ from flask import Flask
 
 from exam_app.web import (
     errors,
+    favicon,
     filters,
+    form_messages,
     headers,
     health,
     ids,
@@ -24,8 +26,10 @@ def init_app(app: Flask) -> None:
     request_log.init_app(app)
     headers.init_app(app)
     health.init_app(app)
+    favicon.init_app(app)
     session_user.init_app(app)
     password_change.init_app(app)  # after the user is known, before any page
     filters.init_app(app)
     menu.init_app(app)
     errors.init_app(app)
+    form_messages.init_app(app)

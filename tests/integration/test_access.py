@@ -29,8 +29,8 @@ ALLOWED = {
 # Its own rules are tested in test_api.py, so this session-based matrix leaves it out.
 TOKEN_AUTH = {"api"}
 # healthz: the load balancer's probe, deliberately open to anyone (no data, just ok/503);
-# tests/integration/test_security.py checks it.
-PUBLIC = {"auth.login", "auth.index", "static", "healthz"}
+# tests/integration/test_security.py checks it. favicon: the site's icon, like static files.
+PUBLIC = {"auth.login", "auth.index", "static", "healthz", "favicon"}
 # The change-password page: everyone sets their own password.
 ANY_SIGNED_IN = {"auth.logout", "auth.change_password"}
 ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR]
