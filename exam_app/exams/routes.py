@@ -10,14 +10,14 @@ from exam_app.extensions import db, login_manager
 from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
-from exam_app.services import ServiceError, attempt_page, my_exams
+from exam_app.services import ServiceError, attempt_page, my_exams, submission
 from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.errors import NotAllowed
 from exam_app.services.results import item_feedback
-from exam_app.services.sign_in import SessionEnded
+from exam_app.services.sign_in import PasswordChangeDue, SessionEnded
 from exam_app.services.submission import grace
 from exam_app.web.errors import respond
 from exam_app.web.session_user import checks_session_itself
@@ -42,13 +42,25 @@ def index():
 
 @bp.route("/papers/<int:paper_id>/start", methods=["POST"])
 @reads_first  # the whole centre at once: the write lock only for the claim (database.py)
+@checks_session_itself(Role.STAFF)
 def start(paper_id: int):
-    paper = db.session.get(Paper, paper_id) or abort(404)
-    try:
-        attempt_id = attempt_service.start(paper, current_user)
-    except ServiceError as e:
-        flash(e.message, "error")
-        return redirect(url_for("exams.index"))
+    claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
+    attempt_id = attempt_service.claim_prepared(paper_id, claim)
+    if attempt_id is None:  # nothing prepared, or something else: the long way, checked
+        try:
+            user = claim.verify()
+        except SessionEnded:
+            return login_manager.unauthorized()
+        except PasswordChangeDue:
+            return redirect(url_for("auth.change_password"))
+        except NotAllowed as e:
+            return respond(403, e.message)
+        paper = db.session.get(Paper, paper_id) or abort(404)
+        try:
+            attempt_id = attempt_service.start(paper, user)
+        except ServiceError as e:
+            flash(e.message, "error")
+            return redirect(url_for("exams.index"))
     return redirect(url_for("exams.take", attempt_id=attempt_id))
 
 
@@ -139,8 +151,21 @@ def save(attempt_id: int):
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @reads_first  # the write lock from the claim to the commit, not while reading who and what
+@checks_session_itself(Role.STAFF)
 def submit(attempt_id: int):
-    if attempt_service.submit(_own_attempt(attempt_id)):
+    claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
+    submitted = submission.submit_claimed(attempt_id, claim)
+    if not submitted:  # submitted before, not theirs, or a closed session: checked, the long way
+        try:
+            claim.verify()
+        except SessionEnded:
+            return login_manager.unauthorized()
+        except PasswordChangeDue:
+            return redirect(url_for("auth.change_password"))
+        except NotAllowed as e:
+            return respond(403, e.message)
+        submitted = attempt_service.submit(_own_attempt(attempt_id))
+    if submitted:
         flash("已交卷。客观题已自动评分，主观题将由阅卷人评阅。", "success")
     return redirect(url_for("exams.result", attempt_id=attempt_id))
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, or_, select
 
 from exam_app.extensions import db
 from exam_app.models import Department, Paper, PaperAudience, Role, User, UserRole
@@ -28,6 +28,19 @@ def set_audience(paper: Paper, department_ids: list[int], staff_numbers: list[st
         PaperAudience(user_id=p.id) for p in people
     ]
     db.session.commit()
+
+
+def audience_allows(paper_id, user_id, department_id) -> ColumnElement[bool]:
+    """`may_sit`'s audience rule as a condition of a statement: nobody listed, or this person
+    or their department listed (the role is checked beside it)."""
+    listed = exists().where(PaperAudience.paper_id == paper_id)
+    mine = exists().where(
+        PaperAudience.paper_id == paper_id,
+        or_(PaperAudience.user_id == user_id,
+            and_(PaperAudience.department_id.is_not(None),
+                 PaperAudience.department_id == department_id)),
+    )  # fmt: skip
+    return or_(~listed, mine)
 
 
 def describe(paper: Paper) -> str:

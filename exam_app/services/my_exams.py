@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, exists, func, or_, select
+from sqlalchemy import and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, Paper, PaperAudience, Role, User
+from exam_app.models import Attempt, Paper, Role, User
 from exam_app.models.attempts import ATTEMPT_STATUS_LABELS
+from exam_app.services.audience import audience_allows
 from exam_app.services.submission import close_if_overdue, grace
 
 
@@ -53,22 +54,14 @@ class AttemptLine:
         return ATTEMPT_STATUS_LABELS[self.status]
 
 
-# The audience rule of services/audience.py as a column: staff, and nobody listed, or this
-# person or their department listed.
-_listed = exists().where(PaperAudience.paper_id == Paper.id)
-_mine = exists().where(
-    PaperAudience.paper_id == Paper.id,
-    or_(PaperAudience.user_id == bindparam("b_user"),
-        and_(PaperAudience.department_id.is_not(None),
-             PaperAudience.department_id == bindparam("b_department"))),
-)  # fmt: skip
 _version = aliased(Paper)
 # Built once (building it cost more than running it): every version of each paper, joined
 # with this person's attempts at any of them.
 _ROWS = (
     select(Paper.id, Paper.title, Paper.kind, Paper.quarter, Paper.status, Paper.opens_at,
            Paper.closes_at, Paper.time_limit_minutes, Paper.attempts_allowed,
-           and_(bindparam("b_staff"), or_(~_listed, _mine)).label("may_sit"),
+           and_(bindparam("b_staff"), audience_allows(Paper.id, bindparam("b_user"),
+                                                       bindparam("b_department"))).label("may_sit"),
            Attempt.id, Attempt.paper_id, Attempt.number, Attempt.status, Attempt.deadline_at,
            Attempt.total, Attempt.max_total, Attempt.passed)
     .outerjoin(_version, func.coalesce(_version.lineage_id, _version.id)

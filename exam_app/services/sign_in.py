@@ -176,6 +176,10 @@ def account_for_session(user_id: int, token: str | None, now: datetime) -> User 
 ONE_TIME_PASSWORD = "请先修改初始密码，再继续使用。"
 
 
+class PasswordChangeDue(NotAllowed):
+    """Signed in with a one-time password: nothing else until it is changed."""
+
+
 class SessionEnded(Exception):
     """The cookie names a sign-in session that is closed (signed out, expired, disabled)."""
 
@@ -221,15 +225,17 @@ class SessionClaim:
     def get_id(self) -> str:
         return str(self.id)
 
-    def verify(self) -> None:
-        """Raise SessionEnded, or NotAllowed without the role (one query, once)."""
+    def verify(self) -> SignedIn:
+        """The person, once the session proved open; else SessionEnded, or NotAllowed
+        without the role (one query, once)."""
         signed_in = self._signed_in()
         if signed_in is None:
             raise SessionEnded
         if not signed_in.has_role(self.role):
             raise NotAllowed("您没有权限访问此页面。")
         if signed_in.must_change_password:
-            raise NotAllowed(ONE_TIME_PASSWORD)
+            raise PasswordChangeDue(ONE_TIME_PASSWORD)
+        return signed_in
 
     def _signed_in(self) -> SignedIn | None:
         if self._verified is False:

@@ -1,10 +1,12 @@
 """Submitting an attempt: claimed once, graded, recorded and released in one transaction.
 
-A submission reads its items' responses and keys (the key alone, taken out of each
-snapshot by the database, not the whole snapshot), grades them with the pure grader,
-writes every item's score in one executemany UPDATE and their score events in one
-multi-row INSERT, and totals and releases the result: a handful of statements whatever
-the number of items, and no ORM object per item.
+A submission claims the attempt (from the page, with the session check in the same
+statement), reads its items' responses and keys (the key alone, taken out of each shared
+snapshot by the database) with what release needs of the paper, grades them with the pure
+grader, writes every item's score in one executemany UPDATE and lets the database write
+their score events from them (INSERT ... SELECT), and totals, releases and files the
+result: six statements whatever the number of items, and no ORM object at all unless
+answers wait for a reviewer.
 """
 
 from __future__ import annotations
@@ -15,17 +17,24 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, case, cast, insert, literal, null, select, update
 
 from exam_app.database import end_reads
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
-from exam_app.models import Attempt, AttemptItem, ItemSnapshot
+from exam_app.models import (
+    Attempt,
+    AttemptItem,
+    ItemSnapshot,
+    Paper,
+    QuarterResult,
+    ResultRelease,
+    ScoreEvent,
+)
 from exam_app.models.base import utcnow
 from exam_app.services import attempt_layouts
-from exam_app.services.results import finalise_if_graded
-from exam_app.services.scores import set_scores
+from exam_app.services.results import finalise_if_graded, section_breakdown
+from exam_app.services.sign_in import SessionClaim, open_session_clause
 
 
 def grace() -> timedelta:
@@ -56,11 +65,21 @@ _CLAIM = (
     .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "in_progress")
     .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
 )
-_s = ItemSnapshot.__table__
+# 交卷 from the page: the claim also checks that the attempt is the signed-in person's and
+# their session open (sign_in.SessionClaim), so the submission begins with its first write.
+_CLAIM_SIGNED_IN = _CLAIM.where(_a.c.user_id == bindparam("b_user"), open_session_clause())
+_s, _p, _rr = ItemSnapshot.__table__, Paper.__table__, ResultRelease.__table__
+# The items with their keys (taken out of the shared snapshots by the database), and on each
+# row what grading and release need of the attempt and its paper: one read.
 _ITEMS = (
     select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           _i.c.points, _i.c.response, _s.c.content["key"], _s.c.content["rule"].as_string())
+           _i.c.points, _i.c.response, _s.c.content["key"], _s.c.content["rule"].as_string(),
+           _a.c.user_id, _a.c.sections, _a.c.max_total, _p.c.kind, _p.c.quarter, _p.c.title,
+           _p.c.pass_mark, _p.c.release_policy, _rr.c.state)
     .join(_s, _s.c.id == _i.c.snapshot_id)
+    .join(_a, _a.c.id == _i.c.attempt_id)
+    .join(_p, _p.c.id == _a.c.paper_id)
+    .outerjoin(_rr, _rr.c.paper_id == _p.c.id)
     .where(_i.c.attempt_id == bindparam("attempt_id"))
     .order_by(_i.c.position)
 )  # fmt: skip
@@ -70,55 +89,136 @@ _SCORE = (
     .values(score=bindparam("b_score"), counted=bindparam("b_counted"),
             needs_review=bindparam("b_review"))
 )  # fmt: skip
+# Their score events, written by the database from the scores just stored: no parameters
+# per item. What set_scores would write: auto-graded items, and blank essays scored 0.
+_e = ScoreEvent.__table__
+_EVENTS = insert(_e).from_select(
+    ["attempt_item_id", "score", "source", "actor_id", "reason", "created_at"],
+    select(_i.c.id, _i.c.score, literal("auto"), cast(null(), _e.c.actor_id.type),
+           case((_i.c.kind.in_(sorted(AUTO_KINDS)), "客观题自动评分"), else_="未作答"),
+           bindparam("now", type_=_e.c.created_at.type))
+    .where(_i.c.attempt_id == bindparam("attempt_id"), _i.c.counted.is_(True),
+           _i.c.score.is_not(None))
+    .order_by(_i.c.position),
+)  # fmt: skip
+_RESULT = (
+    update(_a)
+    .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "submitted")
+    .values(status=bindparam("b_status"), graded_at=bindparam("now"), total=bindparam("b_total"),
+            passed=bindparam("b_passed"), released_at=bindparam("b_released"))
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Head:
+    """What grading and release need of the attempt and its paper (read with the items)."""
+
+    user_id: int
+    sections: list | None
+    max_total: Decimal
+    paper_kind: str
+    quarter: str
+    title: str
+    pass_mark: Decimal
+    release_policy: str
+    release_state: str | None
+
+    @property
+    def release_due(self) -> bool:  # as results.release_due decides it
+        if self.release_state is not None:
+            return self.release_state == "released"
+        return self.release_policy == "auto"
 
 
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:
     """Submit and grade once. Returns False when it had already been submitted."""
     now = now or utcnow()
-    params = {"attempt_id": attempt.id, "now": now, "auto": auto}
     # SQLite: what was read so far (who, which attempt) ends here, so the write lock is
     # held from the claim to the commit only, not while the request was being read.
     end_reads()
-    connection = db.session.connection()
-    if connection.execute(_CLAIM, params).rowcount != 1:
+    params = {"attempt_id": attempt.id, "now": now, "auto": auto}
+    if db.session.connection().execute(_CLAIM, params).rowcount != 1:
         db.session.rollback()
         db.session.refresh(attempt)
         return False
-    for name, value in (("status", "submitted"), ("submitted_at", now), ("auto_submitted", auto)):
-        set_committed_value(attempt, name, value)  # as stored, without a second UPDATE
-    attempt_layouts.forget(attempt.id)
-    items = [
-        GradedItem(*row) for row in connection.execute(_ITEMS, {"attempt_id": attempt.id}).all()
-    ]
-    mark_counted_choices(attempt, items)
-    graded, blank = [], []
+    _grade_claimed(attempt.id, now, attempt)
+    return True
+
+
+def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = None) -> bool:
+    """交卷 from the page, at the rush: claimed by a statement that checks the session and
+    the owner too, then graded as `submit` does. False when nothing was claimed (already
+    submitted, someone else's, a closed session...): the view then checks and goes the
+    long way."""
+    now = now or utcnow()
+    params = {"attempt_id": attempt_id, "now": now, "auto": False, "b_user": claim.id,
+              **claim.params}  # fmt: skip
+    if db.session.connection().execute(_CLAIM_SIGNED_IN, params).rowcount != 1:
+        db.session.rollback()
+        return False
+    _grade_claimed(attempt_id, now)
+    return True
+
+
+def _grade_claimed(attempt_id: int, now: datetime, attempt: Attempt | None = None) -> None:
+    """Grade what the claim made ours, record each score with its event, total and release:
+    in the claim's transaction, committed at the end. Core statements only: no ORM object
+    per item, nor for the attempt unless answers wait for a reviewer."""
+    attempt_layouts.forget(attempt_id)
+    connection = db.session.connection()
+    rows = connection.execute(_ITEMS, {"attempt_id": attempt_id}).all()
+    items = [GradedItem(*row[:9]) for row in rows]
+    mark_counted_choices(rows[0][10] if rows else [], items)
     for item in items:
         if not item.counted:
             continue
         if item.kind in AUTO_KINDS:
-            graded.append((item, score_item(item.kind, item.key, item.response, item.points,
-                                            item.rule).score))  # fmt: skip
+            item.score = score_item(item.kind, item.key, item.response, item.points,
+                                    item.rule).score  # fmt: skip
         elif not (item.response or "").strip():
-            # Nothing to read: a blank essay scores 0 without taking a reviewer's time.
-            blank.append((item, Decimal(0)))
+            item.score = Decimal(0)  # nothing to read: no reviewer's time for a blank essay
         else:
             item.needs_review = True
-    set_scores(graded, source="auto", actor=None, reason="客观题自动评分", at=now)
-    set_scores(blank, source="auto", actor=None, reason="未作答", at=now)
-    connection.execute(_SCORE, [
-        {"item_id": i.id, "b_score": i.score, "b_counted": i.counted, "b_review": i.needs_review}
-        for i in items
-    ])  # fmt: skip
-    db.session.expire(attempt, ["items"])  # loaded before? its scores are now stale
-    finalise_if_graded(attempt, now, items)  # commits: claim, scores and result at once
-    return True
+        if item.score is not None and not Decimal(0) <= item.score <= item.points:
+            raise ValueError(f"score {item.score} outside 0..{item.points}")  # a bug
+    if items:
+        connection.execute(_SCORE, [
+            {"item_id": i.id, "b_score": i.score, "b_counted": i.counted,
+             "b_review": i.needs_review}
+            for i in items
+        ])  # fmt: skip
+        connection.execute(_EVENTS, {"attempt_id": attempt_id, "now": now})
+    if not rows or any(i.needs_review for i in items):
+        # Answers wait for reviewers (their marking tasks are opened): the general way.
+        attempt = attempt or db.session.get(Attempt, attempt_id)
+        db.session.expire(attempt)
+        finalise_if_graded(attempt, now, items)  # commits
+        return
+    head = _Head(*rows[0][9:])
+    counted = [i for i in items if i.counted]
+    total = sum((i.score for i in counted), Decimal(0))
+    due = head.release_due
+    connection.execute(_RESULT, {"attempt_id": attempt_id, "now": now, "b_total": total,
+                                 "b_status": "released" if due else "graded",
+                                 "b_passed": total >= head.pass_mark,
+                                 "b_released": now if due else None})  # fmt: skip
+    if due and head.paper_kind != "practice":  # results._file: into the staff file
+        connection.execute(
+            insert(QuarterResult.__table__).values(
+                user_id=head.user_id, quarter=head.quarter, attempt_id=attempt_id,
+                paper_title=head.title, total=total, max_total=head.max_total, passed=bool(
+                    total >= head.pass_mark), sections=section_breakdown(None, items),
+                recorded_at=now)
+        )  # fmt: skip
+    db.session.commit()
+    if attempt is not None:
+        db.session.expire(attempt)  # the caller reads what was stored
 
 
-def mark_counted_choices(attempt: Attempt, items: list | None = None) -> None:
+def mark_counted_choices(sections: list[dict] | None, items: list) -> None:
     """In a "任选 k 题" section the first k answered items (in the order shown) count;
     the others are left unscored, as Chinese papers say: 多答者按题号顺序计前 k 题."""
-    items = attempt.items if items is None else items
-    for section in attempt.sections or []:
+    for section in sections or []:
         if section["mode"] != "choice":
             continue
         in_section = [i for i in items if i.section_position == section["position"]]

@@ -1,0 +1,78 @@
+"""交卷 from the page claims the attempt in a statement that checks the owner and the sign-in
+session too (submission.submit_claimed); whatever it does not claim goes the long way,
+checked, and a submission is graded once either way."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, event, func, select
+
+from exam_app.extensions import db
+from exam_app.models import Attempt, AttemptItem, Role, ScoreEvent, User
+from exam_app.models.sign_in import LoginSession
+from tests.factories import person
+from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
+
+
+def _submit(web, attempt_id: int):
+    url = f"/exams/attempts/{attempt_id}/submit"
+    statements: list[str] = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        return web.post(url), statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+
+
+def _state(attempt_id: int) -> tuple[str, int]:
+    db.session.expire_all()
+    events = db.session.scalar(
+        select(func.count(ScoreEvent.id))
+        .join(AttemptItem, AttemptItem.id == ScoreEvent.attempt_item_id)
+        .where(AttemptItem.attempt_id == attempt_id)
+    )  # fmt: skip
+    return db.session.get(Attempt, attempt_id).status, events
+
+
+def test_a_submission_is_six_statements_graded_once(sitting):  # noqa: F811
+    web, user, attempt, item = sitting
+    items = len(attempt.items)
+    attempt_id = attempt.id
+    r, statements = _submit(web, attempt_id)
+    assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt_id}/result")
+    verbs = [s.lstrip().split()[0].upper() for s in statements]
+    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], statements
+    assert _state(attempt_id) == ("released", items)  # one event per item
+    stored = db.session.get(Attempt, attempt_id)
+    assert stored.total == sum(i.score for i in stored.items) and stored.total > 0
+    # Pressed again (a second tab): nothing more is written, the result is shown.
+    r, _ = _submit(web, attempt_id)
+    assert r.status_code == 302 and _state(attempt_id) == ("released", items)
+
+
+def test_a_closed_session_submits_nothing(sitting):  # noqa: F811
+    web, user, attempt, item = sitting
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
+    db.session.commit()
+    r, _ = _submit(web, attempt.id)
+    assert r.status_code == 302 and "/login" in r.location
+    assert _state(attempt.id) == ("in_progress", 0)
+
+
+def test_someone_elses_attempt_is_missing_and_stays_open(sitting, make_client):  # noqa: F811
+    web, user, attempt, item = sitting
+    person("o", Role.STAFF)
+    other = make_client()
+    other.login("o")
+    r, _ = _submit(other, attempt.id)
+    assert r.status_code == 404
+    assert _state(attempt.id) == ("in_progress", 0)
+
+
+def test_a_one_time_password_is_changed_before_submitting(sitting):  # noqa: F811
+    web, user, attempt, item = sitting
+    db.session.get(User, user.id).must_change_password = True
+    db.session.commit()
+    r, _ = _submit(web, attempt.id)
+    assert r.status_code == 302 and "/account/password" in r.location
+    assert _state(attempt.id) == ("in_progress", 0)
