@@ -135,9 +135,11 @@ def end_reads() -> None:
     stale one (SQLITE_BUSY_SNAPSHOT). PostgreSQL needs no such thing: the write goes on in
     the same transaction, sparing a COMMIT and a BEGIN (two round trips) per save."""
     if db.engine.dialect.name == "sqlite":
+        session = db.session()
+        if not session.in_transaction():
+            return  # nothing was read (the session is checked by the write itself)
         # Without expiring what was read: it is read again only where it may have changed,
         # and every write that follows is conditional (on status, owner, deadline).
-        session = db.session()
         session.expire_on_commit = False
         try:
             session.commit()

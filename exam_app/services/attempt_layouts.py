@@ -47,13 +47,14 @@ class Layout:
 
 
 def build(user_id: int, status: str, deadline_at: datetime, rows) -> Layout:
-    """From rows with position, id, kind and display_key."""
-    size = max((r.position for r in rows), default=0)
+    """From (position, item id, kind, display key) tuples."""
+    size = max((r[0] for r in rows), default=0)
     ids, kinds, keys = array("q", [0] * size), [""] * size, [None] * size
-    for r in rows:
-        ids[r.position - 1] = r.id
-        kinds[r.position - 1] = sys.intern(r.kind)
-        keys[r.position - 1] = sys.intern(r.display_key) if r.display_key else None
+    intern = sys.intern
+    for position, item_id, kind, key in rows:
+        ids[position - 1] = item_id
+        kinds[position - 1] = intern(kind)
+        keys[position - 1] = intern(key) if key else None
     return Layout(user_id, status, deadline_at, ids, tuple(kinds), tuple(keys))
 
 
@@ -99,9 +100,15 @@ def layout(attempt_id: int) -> Layout | None:
     if not rows:
         return None
     first = rows[0]
-    found = build(first.user_id, first.status, first.deadline_at, [r for r in rows if r.id])
+    found = build(first.user_id, first.status, first.deadline_at,
+                  [(r.position, r.id, r.kind, r.display_key) for r in rows if r.id])  # fmt: skip
     remember(attempt_id, found)
     return found
+
+
+def cached(attempt_id: int) -> Layout | None:
+    """The layout this worker keeps of the attempt, if it keeps one (no query)."""
+    return _layouts.get(attempt_id)
 
 
 def forget(attempt_id: int) -> None:

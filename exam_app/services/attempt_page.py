@@ -8,11 +8,13 @@ so the saves that follow need no read of their own.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import String, Text, bindparam, cast, select
 
 from exam_app.content.display import DisplayParts
 from exam_app.extensions import db
@@ -46,13 +48,41 @@ _HEAD = (
     .join(_p, _p.c.id == _a.c.paper_id)
     .where(_a.c.id == bindparam("attempt_id"))
 )  # fmt: skip
+# Points and the JSON columns are read as text, as stored: a page at the start is
+# the same for every candidate of a paper and comes whole from the cache (question_html.py),
+# so decoding them for each of a hundred rows would be for nothing. They are decoded only
+# where an item's view is built (PageItem).
 _ITEMS = (
     select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           _i.c.points, _i.c.display_key, _i.c.option_order, _i.c.response, _i.c.save_seq,
+           cast(_i.c.points, String), _i.c.display_key,
+           cast(_i.c.option_order, Text), cast(_i.c.response, Text), _i.c.save_seq,
            _i.c.flagged, _i.c.counted)
     .where(_i.c.attempt_id == bindparam("attempt_id"))
     .order_by(_i.c.position)
 )  # fmt: skip
+_ID, _POSITION, _SECTION, _TITLE, _KIND, _POINTS, _KEY, _ORDER, _RESPONSE, _SEQ, _FLAGGED = range(
+    11
+)
+
+
+_NO_ANSWER = (None, "null")  # SQL NULL, or JSON null as SQLite keeps it
+
+
+def _decoded(value: str | None):
+    return None if value is None else json.loads(value)
+
+
+class PageItem:
+    """One row of _ITEMS, decoded: shaped like an attempt item for candidate_view."""
+
+    __slots__ = ("id", "position", "section_position", "section_title", "kind", "points",
+                 "display_key", "option_order", "response", "save_seq", "flagged", "counted")  # fmt: skip
+
+    def __init__(self, row):
+        (self.id, self.position, self.section_position, self.section_title, self.kind, points,
+         self.display_key, order, response, self.save_seq, self.flagged, self.counted) = row  # fmt: skip
+        self.points = Decimal(points)
+        self.option_order, self.response = _decoded(order), _decoded(response)
 
 
 def head(attempt_id: int) -> AttemptHead | None:
@@ -94,7 +124,7 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
 class PageItems:
     """The attempt's items as read for its page: their state, and what is shown of each."""
 
-    rows: list[Any]  # rows of _ITEMS, in order
+    rows: list[tuple]  # rows of _ITEMS as read, in order
     parts: dict[int, DisplayParts]  # by item id
 
     def __len__(self) -> int:
@@ -103,22 +133,20 @@ class PageItems:
     @property
     def untouched(self) -> bool:
         """Nothing answered, flagged or saved yet: how every page looks at the start."""
-        return all(r.response is None and not r.flagged and not r.save_seq for r in self.rows)
+        return not any(r[_RESPONSE] not in _NO_ANSWER or r[_FLAGGED] or r[_SEQ] for r in self.rows)
 
     def shape(self) -> tuple | None:
         """What the page shows apart from the answers (item versions, option orders,
         positions, points, sections), or None for items from before display keys."""
-        if any(r.display_key is None for r in self.rows):
-            return None
-        return tuple(
-            (r.display_key, tuple(r.option_order or ()), r.position, r.points, r.section_position,
-             r.section_title)
+        shape = tuple(
+            (r[_KEY], r[_ORDER], r[_POSITION], r[_POINTS], r[_SECTION], r[_TITLE])
             for r in self.rows
         )  # fmt: skip
+        return None if any(s[0] is None for s in shape) else shape
 
     def views(self) -> list[dict[str, Any]]:
         """Candidate views of every item, in order."""
-        return [candidate_view(r, self.parts[r.id]) for r in self.rows]
+        return [candidate_view(PageItem(r), self.parts[r[_ID]]) for r in self.rows]
 
 
 def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:
@@ -141,9 +169,12 @@ def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:
 
 def items(attempt: AttemptHead) -> PageItems:
     """Every item of the attempt, in order; leaves the attempt's layout in this worker's
-    cache for the saves that follow."""
-    rows = db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id}).all()
+    cache for the saves that follow (unless it is there already)."""
+    rows = [tuple(r) for r in db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id})]
     if attempt.status == "in_progress" and attempt.user_id is not None:
-        attempt_layouts.remember(attempt.id, attempt_layouts.build(
-            attempt.user_id, attempt.status, attempt.deadline_at, rows))  # fmt: skip
-    return PageItems(rows, attempt_layouts.parts({r.id: r.display_key for r in rows}))
+        cached = attempt_layouts.cached(attempt.id)
+        if cached is None or cached.user_id != attempt.user_id:
+            attempt_layouts.remember(attempt.id, attempt_layouts.build(
+                attempt.user_id, attempt.status, attempt.deadline_at,
+                [(r[_POSITION], r[_ID], r[_KIND], r[_KEY]) for r in rows]))  # fmt: skip
+    return PageItems(rows, attempt_layouts.parts({r[_ID]: r[_KEY] for r in rows}))
