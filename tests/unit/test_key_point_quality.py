@@ -7,12 +7,17 @@ Measured (#13), "appears" against the labels, over every key point of every answ
 | --- | --- | --- | --- | --- |
 | tuned-on (4 questions, 12 answers, 102 labels) | before: 60 % of character pairs | 1.00 | 0.25 | 12 / 0 / 36 |
 | tuned-on | after: word list, no citations, clauses | 0.97 | 0.67 | 32 / 1 / 16 |
-| held out (2 questions, 4 answers, 36 labels) | before | 1.00 | 0.21 | 3 / 0 / 11 |
-| held out | after | 0.92 | 0.86 | 12 / 1 / 2 |
+| held out (2 questions, 4 answers, 38 labels) | before | 1.00 | 0.19 | 3 / 0 / 13 |
+| held out | after | 0.92 | 0.69 | 11 / 1 / 5 |
 
-The one false hint on each set: an answer that says the opposite ("驳回业委会的请求" for
-"支持业主委员会的请求"), and one that says the house was not handed over without the refusals
-the key point names. The issue's answer (侵权行为, 巡查) now gets both of its key points.
+The held-out case-02-q1 was labelled again when its rubric changed (#15: either start date,
+reasoned from how delivery is defined); against the old rubric the held-out figures were
+0.92 / 0.86. On the new one the hints miss "给出起算日，并与所认定的交付时间一致" in both
+answers (a judgement, not words an answer repeats) and the short answer's 2/15-by-the-keys
+point, and find "说明交付如何认定" in an answer that only says the contract decides.
+
+The false hint of the tuned-on set: an answer that says the opposite ("驳回业委会的请求" for
+"支持业主委员会的请求"). The issue's answer (侵权行为, 巡查) now gets both of its key points.
 """
 
 from __future__ import annotations
@@ -62,7 +67,7 @@ def _measure(labelled, rubrics, method) -> tuple[int, int, int]:
 
 @pytest.mark.parametrize(
     ("labelled", "before", "after"),
-    [(LABELLED, (12, 0, 36), (32, 1, 16)), (HELD_OUT, (3, 0, 11), (12, 1, 2))],
+    [(LABELLED, (12, 0, 36), (32, 1, 16)), (HELD_OUT, (3, 0, 13), (11, 1, 5))],
     ids=["tuned-on", "held-out"],
 )
 def test_hints_find_more_of_what_answers_say_and_few_that_they_do_not(
