@@ -11,13 +11,14 @@ answers wait for a reviewer.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import bindparam, case, cast, insert, literal, null, select, update
+from sqlalchemy import String, Text, bindparam, case, cast, insert, literal, null, select, update
 
 from exam_app.database import end_reads
 from exam_app.extensions import db
@@ -60,35 +61,46 @@ class GradedItem:
 
 
 _a, _i = Attempt.__table__, AttemptItem.__table__
+# The claim returns what grading needs of the attempt (JSON and scores as stored text).
 _CLAIM = (
     update(_a)
     .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "in_progress")
     .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
-)
+    .returning(_a.c.user_id, _a.c.paper_id, cast(_a.c.sections, Text),
+               cast(_a.c.max_total, String))
+)  # fmt: skip
 # 交卷 from the page: the claim also checks that the attempt is the signed-in person's and
 # their session open (sign_in.SessionClaim), so the submission begins with its first write.
 _CLAIM_SIGNED_IN = _CLAIM.where(_a.c.user_id == bindparam("b_user"), open_session_clause())
-_s, _p, _rr = ItemSnapshot.__table__, Paper.__table__, ResultRelease.__table__
-# The items with their keys (taken out of the shared snapshots by the database), and on each
-# row what grading and release need of the attempt and its paper: one read.
+_p, _rr, _s = Paper.__table__, ResultRelease.__table__, ItemSnapshot.__table__
+# What release and the staff file need of the paper: the lead's decision, else its policy.
+_PAPER = (
+    select(_p.c.kind, _p.c.quarter, _p.c.title, cast(_p.c.pass_mark, String),
+           _p.c.release_policy, _rr.c.state)
+    .outerjoin(_rr, _rr.c.paper_id == _p.c.id)
+    .where(_p.c.id == bindparam("paper_id"))
+)  # fmt: skip
+# The items as stored, each with its snapshot's digest: the key comes from this worker's
+# copy by digest (below), so no snapshot is read, let alone parsed, per item.
 _ITEMS = (
     select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           _i.c.points, _i.c.response, _s.c.content["key"], _s.c.content["rule"].as_string(),
-           _a.c.user_id, _a.c.sections, _a.c.max_total, _p.c.kind, _p.c.quarter, _p.c.title,
-           _p.c.pass_mark, _p.c.release_policy, _rr.c.state)
+           cast(_i.c.points, String), cast(_i.c.response, Text), _s.c.digest)
     .join(_s, _s.c.id == _i.c.snapshot_id)
-    .join(_a, _a.c.id == _i.c.attempt_id)
-    .join(_p, _p.c.id == _a.c.paper_id)
-    .outerjoin(_rr, _rr.c.paper_id == _p.c.id)
     .where(_i.c.attempt_id == bindparam("attempt_id"))
     .order_by(_i.c.position)
 )  # fmt: skip
-_SCORE = (
-    update(_i)
-    .where(_i.c.id == bindparam("item_id"))
-    .values(score=bindparam("b_score"), counted=bindparam("b_counted"),
-            needs_review=bindparam("b_review"))
-)  # fmt: skip
+_KEYS = select(_s.c.digest, _s.c.content["key"], _s.c.content["rule"].as_string()).where(
+    _s.c.digest.in_(bindparam("digests", expanding=True))
+)
+# Every item's score in one executemany, sent as the driver takes it: a hundred rows of
+# SQLAlchemy's parameter processing cost more than the database's work (see bench/).
+_SCORE_SQL = {
+    "qmark": "UPDATE attempt_items SET score = ?, counted = ?, needs_review = ? WHERE id = ?",
+    "numeric_dollar": "UPDATE attempt_items SET score = $1, counted = $2, needs_review = $3 "
+    "WHERE id = $4",
+    "format": "UPDATE attempt_items SET score = %s, counted = %s, needs_review = %s WHERE id = %s",
+}
+_SCORE_SQL["pyformat"] = _SCORE_SQL["format"]
 # Their score events, written by the database from the scores just stored: no parameters
 # per item. What set_scores would write: auto-graded items, and blank essays scored 0.
 _e = ScoreEvent.__table__
@@ -107,19 +119,40 @@ _RESULT = (
     .values(status=bindparam("b_status"), graded_at=bindparam("now"), total=bindparam("b_total"),
             passed=bindparam("b_passed"), released_at=bindparam("b_released"))
 )  # fmt: skip
+_q = QuarterResult.__table__
+_FILE = insert(_q).values(
+    {c: bindparam(f"q_{c}") for c in ("user_id", "quarter", "attempt_id", "paper_title", "total",
+                                      "max_total", "passed", "sections", "recorded_at")}
+)  # fmt: skip
+
+# The grader's own copy of keys and rules, by snapshot digest (a snapshot never changes; a
+# corrected key is a new snapshot with a new digest). Read only here, by the submission:
+# nothing rendered for anyone comes from it.
+_keys: dict[str, tuple[Any, str | None]] = {}
+KEYS_KEPT = 8192
 
 
-@dataclass(frozen=True)
-class _Head:
-    """What grading and release need of the attempt and its paper (read with the items)."""
+def _keys_for(digests: set[str]) -> dict[str, tuple[Any, str | None]]:
+    missing = [d for d in digests if d not in _keys]
+    if missing:
+        if len(_keys) + len(missing) > KEYS_KEPT:
+            _keys.clear()
+        for digest, key, rule in db.session.connection().execute(_KEYS, {"digests": missing}):
+            _keys[digest] = (key, rule)
+    return _keys
 
-    user_id: int
-    sections: list | None
-    max_total: Decimal
-    paper_kind: str
+
+def forget_keys() -> None:
+    """Tests that want a cold grader call this (the copy is content-addressed: never stale)."""
+    _keys.clear()
+
+
+@dataclass
+class _Paper:
+    kind: str
     quarter: str
     title: str
-    pass_mark: Decimal
+    pass_mark: str
     release_policy: str
     release_state: str | None
 
@@ -137,11 +170,12 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     # held from the claim to the commit only, not while the request was being read.
     end_reads()
     params = {"attempt_id": attempt.id, "now": now, "auto": auto}
-    if db.session.connection().execute(_CLAIM, params).rowcount != 1:
+    claimed = db.session.connection().execute(_CLAIM, params).first()
+    if claimed is None:
         db.session.rollback()
         db.session.refresh(attempt)
         return False
-    _grade_claimed(attempt.id, now, attempt)
+    _grade_claimed(attempt.id, claimed, now, attempt)
     return True
 
 
@@ -153,22 +187,29 @@ def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = 
     now = now or utcnow()
     params = {"attempt_id": attempt_id, "now": now, "auto": False, "b_user": claim.id,
               **claim.params}  # fmt: skip
-    if db.session.connection().execute(_CLAIM_SIGNED_IN, params).rowcount != 1:
+    claimed = db.session.connection().execute(_CLAIM_SIGNED_IN, params).first()
+    if claimed is None:
         db.session.rollback()
         return False
-    _grade_claimed(attempt_id, now)
+    _grade_claimed(attempt_id, claimed, now)
     return True
 
 
-def _grade_claimed(attempt_id: int, now: datetime, attempt: Attempt | None = None) -> None:
+def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | None = None):
     """Grade what the claim made ours, record each score with its event, total and release:
     in the claim's transaction, committed at the end. Core statements only: no ORM object
     per item, nor for the attempt unless answers wait for a reviewer."""
     attempt_layouts.forget(attempt_id)
+    user_id, paper_id, sections, max_total = claimed
     connection = db.session.connection()
     rows = connection.execute(_ITEMS, {"attempt_id": attempt_id}).all()
-    items = [GradedItem(*row[:9]) for row in rows]
-    mark_counted_choices(rows[0][10] if rows else [], items)
+    keys = _keys_for({r[7] for r in rows})
+    items = [
+        GradedItem(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]),
+                   None if r[6] is None else json.loads(r[6]), *keys[r[7]])
+        for r in rows
+    ]  # fmt: skip
+    mark_counted_choices(json.loads(sections) if sections else None, items)
     for item in items:
         if not item.counted:
             continue
@@ -182,37 +223,43 @@ def _grade_claimed(attempt_id: int, now: datetime, attempt: Attempt | None = Non
         if item.score is not None and not Decimal(0) <= item.score <= item.points:
             raise ValueError(f"score {item.score} outside 0..{item.points}")  # a bug
     if items:
-        connection.execute(_SCORE, [
-            {"item_id": i.id, "b_score": i.score, "b_counted": i.counted,
-             "b_review": i.needs_review}
-            for i in items
-        ])  # fmt: skip
+        _store_scores(connection, items)
         connection.execute(_EVENTS, {"attempt_id": attempt_id, "now": now})
-    if not rows or any(i.needs_review for i in items):
+    if not items or any(i.needs_review for i in items):
         # Answers wait for reviewers (their marking tasks are opened): the general way.
         attempt = attempt or db.session.get(Attempt, attempt_id)
         db.session.expire(attempt)
         finalise_if_graded(attempt, now, items)  # commits
         return
-    head = _Head(*rows[0][9:])
-    counted = [i for i in items if i.counted]
-    total = sum((i.score for i in counted), Decimal(0))
-    due = head.release_due
+    paper = _Paper(*connection.execute(_PAPER, {"paper_id": paper_id}).one())
+    total = sum((i.score for i in items if i.counted), Decimal(0))
+    passed = total >= Decimal(paper.pass_mark)
+    due = paper.release_due
     connection.execute(_RESULT, {"attempt_id": attempt_id, "now": now, "b_total": total,
-                                 "b_status": "released" if due else "graded",
-                                 "b_passed": total >= head.pass_mark,
+                                 "b_status": "released" if due else "graded", "b_passed": passed,
                                  "b_released": now if due else None})  # fmt: skip
-    if due and head.paper_kind != "practice":  # results._file: into the staff file
-        connection.execute(
-            insert(QuarterResult.__table__).values(
-                user_id=head.user_id, quarter=head.quarter, attempt_id=attempt_id,
-                paper_title=head.title, total=total, max_total=head.max_total, passed=bool(
-                    total >= head.pass_mark), sections=section_breakdown(None, items),
-                recorded_at=now)
-        )  # fmt: skip
+    if due and paper.kind != "practice":  # results._file: into the staff file
+        connection.execute(_FILE, {
+            "q_user_id": user_id, "q_quarter": paper.quarter, "q_attempt_id": attempt_id,
+            "q_paper_title": paper.title, "q_total": total, "q_max_total": Decimal(max_total),
+            "q_passed": passed, "q_sections": section_breakdown(None, items), "q_recorded_at": now,
+        })  # fmt: skip
     db.session.commit()
     if attempt is not None:
         db.session.expire(attempt)  # the caller reads what was stored
+
+
+def _store_scores(connection, items: list[GradedItem]) -> None:
+    as_text = connection.dialect.name == "sqlite"  # models.base.Score: text there
+    rows = []
+    for i in items:
+        score = None if i.score is None else i.score.quantize(_CENT)
+        rows.append((str(score) if as_text and score is not None else score, i.counted,
+                     i.needs_review, i.id))  # fmt: skip
+    connection.exec_driver_sql(_SCORE_SQL[connection.dialect.paramstyle], rows)
+
+
+_CENT = Decimal("0.01")
 
 
 def mark_counted_choices(sections: list[dict] | None, items: list) -> None:

@@ -9,6 +9,7 @@ from sqlalchemy import delete, event, func, select
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Role, ScoreEvent, User
 from exam_app.models.sign_in import LoginSession
+from exam_app.services import submission
 from tests.factories import person
 from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
 
@@ -34,14 +35,27 @@ def _state(attempt_id: int) -> tuple[str, int]:
     return db.session.get(Attempt, attempt_id).status, events
 
 
-def test_a_submission_is_six_statements_graded_once(sitting):  # noqa: F811
+def test_a_submission_is_seven_statements_graded_once(sitting, make_client):  # noqa: F811
     web, user, attempt, item = sitting
     items = len(attempt.items)
+    # Someone else submits first: this worker then knows the paper's keys (by digest).
+    submission.forget_keys()
+    person("first", Role.STAFF)
+    first = make_client()
+    first.login("first")
+    first.post(f"/exams/papers/{attempt.paper_id}/start")
+    first_attempt = db.session.scalar(
+        select(Attempt.id).where(Attempt.paper_id == attempt.paper_id, Attempt.id != attempt.id)
+    )
+    r, statements = _submit(first, first_attempt)
+    assert r.status_code == 302 and _state(first_attempt) == ("released", items)
+    assert sum("FROM item_snapshots" in s for s in statements) == 1  # the keys, read once
     attempt_id = attempt.id
     r, statements = _submit(web, attempt_id)
     assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt_id}/result")
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], statements
+    # claim, items, scores, events, the paper's release rule, result, staff file
+    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "SELECT", "UPDATE", "INSERT"], verbs
     assert _state(attempt_id) == ("released", items)  # one event per item
     stored = db.session.get(Attempt, attempt_id)
     assert stored.total == sum(i.score for i in stored.items) and stored.total > 0
