@@ -1,7 +1,8 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from exam_app.auth import bp
 from exam_app.auth.forms import ChangePasswordForm, LoginForm
@@ -70,6 +71,11 @@ def login():
             session.clear()  # a fresh session at login: no fixation
             session["login_token"] = sign_in.open_session(user, form.username.data, addr, now)
             login_user(user)
+            # The renewed session carries its form token from the start: the first page
+            # (「我的考试」, the whole centre in one minute) then leaves the cookie as it is.
+            # (Flask-WTF keeps this request's token in g, made for the session just cleared.)
+            g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+            generate_csrf()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(_safe_next(request.args.get("next")) or home_for(user))
