@@ -14,7 +14,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, Text, bindparam, cast, select
+from sqlalchemy import String, Text, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy.sql.functions import aggregate_strings
 
 from exam_app.content.display import DisplayParts
 from exam_app.extensions import db
@@ -63,9 +64,6 @@ _ITEMS = (
 _ID, _POSITION, _SECTION, _TITLE, _KIND, _POINTS, _KEY, _ORDER, _RESPONSE, _SEQ, _FLAGGED = range(
     11
 )
-
-
-_NO_ANSWER = (None, "null")  # SQL NULL, or JSON null as SQLite keeps it
 
 
 def _decoded(value: str | None):
@@ -120,33 +118,66 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
     return found
 
 
-@dataclass(frozen=True)
-class PageItems:
-    """The attempt's items as read for its page: their state, and what is shown of each."""
+# What the page shows apart from the answers (item versions, option orders, positions,
+# points, sections) as one text made by the database, with whether anything was answered,
+# flagged or saved and whether every item has a display key: at the start every candidate
+# of a paper sees the same page, which then comes whole from this worker's cache without a
+# row of items read (web/question_html.attempt_html). Each item's part names its position,
+# so the order the database joins them in can only make two texts differ, never alike.
+_SEP = "\x1f"
+_part = (
+    cast(_i.c.position, String)
+    + _SEP
+    + _i.c.display_key
+    + _SEP
+    + func.coalesce(cast(_i.c.option_order, Text), "")
+    + _SEP
+    + cast(_i.c.points, String)
+    + _SEP
+    + cast(_i.c.section_position, String)
+    + _SEP
+    + _i.c.section_title
+)
+_SUMMARY = select(
+    func.count(),
+    func.max(case((or_(and_(_i.c.response.is_not(None), cast(_i.c.response, Text) != "null"),
+                       _i.c.flagged.is_(True), _i.c.save_seq > 0), 1), else_=0)),
+    func.count(_i.c.display_key),
+    aggregate_strings(_part, "\x1e"),
+).where(_i.c.attempt_id == bindparam("attempt_id"))  # fmt: skip
 
-    rows: list[tuple]  # rows of _ITEMS as read, in order
-    parts: dict[int, DisplayParts]  # by item id
+
+class PageItems:
+    """The attempt's items for its page: first what the database sums up of them; the rows
+    and what is shown of each are read only if the page is not in the cache."""
+
+    def __init__(self, attempt: AttemptHead):
+        self.attempt = attempt
+        count, touched, keyed, shape = (
+            db.session.connection().execute(_SUMMARY, {"attempt_id": attempt.id}).one()
+        )
+        self.count, self.untouched = count, not touched
+        self._shape = shape if keyed == count else None  # items from before display keys
+        self._rows: list[tuple] | None = None
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self.count
+
+    def shape(self) -> str | None:
+        """What the page shows apart from the answers, or None if that cannot be told."""
+        return self._shape
 
     @property
-    def untouched(self) -> bool:
-        """Nothing answered, flagged or saved yet: how every page looks at the start."""
-        return not any(r[_RESPONSE] not in _NO_ANSWER or r[_FLAGGED] or r[_SEQ] for r in self.rows)
-
-    def shape(self) -> tuple | None:
-        """What the page shows apart from the answers (item versions, option orders,
-        positions, points, sections), or None for items from before display keys."""
-        shape = tuple(
-            (r[_KEY], r[_ORDER], r[_POSITION], r[_POINTS], r[_SECTION], r[_TITLE])
-            for r in self.rows
-        )  # fmt: skip
-        return None if any(s[0] is None for s in shape) else shape
+    def rows(self) -> list[tuple]:
+        if self._rows is None:
+            self._rows = _read(self.attempt)
+        return self._rows
 
     def views(self) -> list[dict[str, Any]]:
         """Candidate views of every item, in order."""
-        return [candidate_view(PageItem(r), self.parts[r[_ID]]) for r in self.rows]
+        rows = self.rows
+        parts = attempt_layouts.parts({r[_ID]: r[_KEY] for r in rows})
+        return [candidate_view(PageItem(r), parts[r[_ID]]) for r in rows]
 
 
 def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:
@@ -168,6 +199,11 @@ def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:
 
 
 def items(attempt: AttemptHead) -> PageItems:
+    """The attempt's items for its page (see PageItems)."""
+    return PageItems(attempt)
+
+
+def _read(attempt: AttemptHead) -> list[tuple]:
     """Every item of the attempt, in order; leaves the attempt's layout in this worker's
     cache for the saves that follow (unless it is there already)."""
     rows = [tuple(r) for r in db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id})]
@@ -177,4 +213,4 @@ def items(attempt: AttemptHead) -> PageItems:
             attempt_layouts.remember(attempt.id, attempt_layouts.build(
                 attempt.user_id, attempt.status, attempt.deadline_at,
                 [(r[_POSITION], r[_ID], r[_KIND], r[_KEY]) for r in rows]))  # fmt: skip
-    return PageItems(rows, attempt_layouts.parts({r[_ID]: r[_KEY] for r in rows}))
+    return rows

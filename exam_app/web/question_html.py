@@ -168,6 +168,11 @@ _BLOCKS_KEPT = 64
 _blocks: dict[tuple, tuple[Markup, Markup]] = {}
 
 
+def forget_pages() -> None:
+    """Tests that want cold caches call this."""
+    _blocks.clear()
+
+
 def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     """The attempt page's 答题卡 and questions. At the start of an exam nothing is answered,
     and every candidate of a paper without shuffling sees the same page: both are then

@@ -18,6 +18,7 @@ from exam_app.models.base import utcnow
 from exam_app.services import attempt_layouts
 from exam_app.services import attempts as attempt_service
 from exam_app.services import papers as paper_service
+from exam_app.web import question_html
 from tests.factories import first_of_kind, key_response, person
 
 TOPIC = "查询计数专用知识点"
@@ -75,6 +76,7 @@ def _measure(paper, username: str, make_client) -> dict[str, int]:
     # Each measure from cold per-worker caches, as whatever ran before in this process left
     # them: a first view reads its items' shown parts once more (attempt_layouts.py).
     attempt_layouts.clear()
+    question_html.forget_pages()
     web = make_client()
     web.login(username)
     web.get("/exams/")  # a token for the form post, from the page the candidate is on

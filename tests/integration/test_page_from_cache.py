@@ -1,0 +1,83 @@
+"""At the start of an exam every candidate of a paper sees the same page: after the first,
+it comes whole from the worker's cache, on what the database sums up of the items (no row
+of them read); an answered page, or another shape, is built from its own rows."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import event, select
+
+from exam_app.extensions import db
+from exam_app.models import Attempt, Role, User
+from exam_app.services import attempt_layouts
+from exam_app.web import question_html
+from tests.factories import key_response, person
+from tests.integration.test_taking import _objective_paper
+
+
+def _view(web, attempt_id: int):
+    url = f"/exams/attempts/{attempt_id}"
+    statements: list[str] = []
+    listener = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = web.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert page.status_code == 200
+    return page.get_data(as_text=True), statements
+
+
+def _sitting(make_client, paper, username):
+    person(username, Role.STAFF)
+    web = make_client()
+    web.login(username)
+    web.post(f"/exams/papers/{paper.id}/start")
+    user_id = db.session.scalar(select(User.id).where(User.username == username))
+    attempt = db.session.scalar(
+        select(Attempt).where(Attempt.paper_id == paper.id, Attempt.user_id == user_id)
+    )
+    return web, attempt
+
+
+def _reads_rows(statements: list[str]) -> bool:
+    """Whether the item rows were read (not only summed up by the database)."""
+    return any("FROM attempt_items" in s and "group_concat" not in s and "string_agg" not in s
+               for s in statements)  # fmt: skip
+
+
+def _questions(html: str) -> str:
+    return html[html.index('<div id="attempt"') : html.index('<form method="post"')]
+
+
+def test_the_second_page_at_the_start_reads_no_item_rows(app, make_client):
+    attempt_layouts.clear()
+    question_html.forget_pages()
+    paper = _objective_paper(person("lead", Role.LEAD))
+    first, first_attempt = _sitting(make_client, paper, "a")
+    second, second_attempt = _sitting(make_client, paper, "b")
+    html_a, built = _view(first, first_attempt.id)
+    html_b, cached = _view(second, second_attempt.id)
+    assert _reads_rows(built) and not _reads_rows(cached)
+    assert len(cached) == 3  # who is signed in, the attempt, the summary of its items
+
+    # The same questions, each page with its own attempt's addresses.
+    def same(html, attempt_id):
+        return (
+            _questions(html)
+            .replace(f"/{attempt_id}/", "/N/")
+            .replace(f'data-attempt="{attempt_id}"', 'data-attempt="N"')
+        )
+
+    assert same(html_a, first_attempt.id) == same(html_b, second_attempt.id)
+    # The first save then reads the attempt's layout once: its answer is kept all the same.
+    item = second_attempt.items[0]
+    saved = second.post_json(f"/exams/attempts/{second_attempt.id}/answers",
+                             {"position": item.position, "seq": 1,
+                              "response": key_response(item.snapshot)})  # fmt: skip
+    assert saved.json["saved"]
+    html_b, statements = _view(second, second_attempt.id)
+    assert _reads_rows(statements)
+    checked = re.search(rf'<fieldset[^>]*id="q{item.position}".*?</fieldset>', html_b, re.S)[0]
+    assert "checked" in checked  # answered: built from its rows, with the answer
