@@ -201,6 +201,28 @@ def _retry_read_request_as_writer(error: OperationalError):
     return current_app.dispatch_request()
 
 
+def run_alone(statement, params: dict):
+    """Execute one statement that is a whole transaction by itself (autosave's UPDATE, the
+    start's claim), committed before this returns; the result is read within.
+
+    PostgreSQL: on a connection in autocommit, so the statement is the only round trip
+    (psycopg would send BEGIN and COMMIT as two more, each a wait on a server that shares
+    the machine); it is atomic and durable alone. SQLite: in the request's session, as its
+    own transaction (BEGIN IMMEDIATE at the statement, see `reads_first`), then committed:
+    there BEGIN and COMMIT cost no round trip, and the engine's own transaction control
+    stays as set up here. Returns (rowcount, first row or None)."""
+    if db.engine.dialect.name == "sqlite":
+        result = db.session.connection().execute(statement, params)
+        outcome = result.rowcount, (result.first() if result.returns_rows else None)
+        db.session.commit()
+        return outcome
+    with db.engine.connect() as connection:
+        result = connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+            statement, params
+        )
+        return result.rowcount, (result.first() if result.returns_rows else None)
+
+
 def configure(app: Flask) -> None:
     """Before the engine is made: a server connection can go stale (PostgreSQL restarted),
     so it is tested when taken from the pool; a SQLite file cannot, and the ping would be

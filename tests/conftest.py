@@ -14,6 +14,9 @@ os.environ.setdefault("EXAM_INSTANCE_DIR", tempfile.mkdtemp(prefix="exam-instanc
 
 from exam_app import create_app  # noqa: E402
 from exam_app.extensions import db  # noqa: E402
+from exam_app.services import attempt_layouts  # noqa: E402
+from exam_app.services import attempts as attempt_service  # noqa: E402
+from exam_app.web import question_html  # noqa: E402
 from tests.databases import PostgresServer, postgres_bin  # noqa: E402
 from tests.helpers import WebClient  # noqa: E402
 
@@ -89,8 +92,17 @@ def database_url(request, tmp_path) -> str:
     return server.url(server.create_database(template=request.getfixturevalue("pg_template")))
 
 
+def _forget_worker_caches() -> None:
+    """Each test has a new database whose ids recur: a worker's caches keyed by id (an
+    attempt's layout, a paper's schedule, whole pages) start empty, as after a deploy."""
+    attempt_layouts.clear()
+    attempt_service.forget_schedules()
+    question_html.forget_pages()
+
+
 @pytest.fixture
 def app(database_url):
+    _forget_worker_caches()
     app = _app_for(database_url)
     with app.app_context():
         yield app

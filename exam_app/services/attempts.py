@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.content.display import display_key
-from exam_app.database import end_reads
+from exam_app.database import end_reads, run_alone
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper, Role, User
 from exam_app.models.base import utcnow
@@ -197,6 +197,11 @@ _SCHEDULE = select(_p.c.time_limit_minutes, _p.c.closes_at).where(_p.c.id == bin
 _schedules: dict[int, tuple[int, datetime]] = {}  # paper id -> (time limit, closing), as read
 
 
+def forget_schedules() -> None:
+    """Tests whose database is made anew under a running app call this (paper ids recur)."""
+    _schedules.clear()
+
+
 def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = None) -> int | None:
     """开始考试 at the rush: the attempt prepared for the claim's person, theirs from now,
     in one UPDATE that also checks their session (sign_in.SessionClaim). None when anything
@@ -216,15 +221,14 @@ def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = No
               "b_closes": closes, "b_deadline": min(now + timedelta(minutes=limit), closes),
               **claim.params}  # fmt: skip
     try:
-        claimed = db.session.connection().execute(_CLAIM_SIGNED_IN, params).scalar()
+        _count, row = run_alone(_CLAIM_SIGNED_IN, params)
     except IntegrityError:  # started on the spot meanwhile (see _claim_prepared)
-        claimed = None
-    if claimed is None:
+        row = None
+    if row is None:
         db.session.rollback()
         _schedules.pop(paper_id, None)  # read again next time, in case it changed
         return None
-    db.session.commit()
-    return claimed
+    return row[0]
 
 
 def _claim_prepared(paper: Paper, user: User, now: datetime) -> int | None:
@@ -432,8 +436,7 @@ def _save(layout, attempt_id, user_id, position, response, seq, now, claim) -> S
     if claim is not None:
         statement = _SAVE_UPDATE_SIGNED_IN
         params.update(claim.params)
-    saved = db.session.connection().execute(statement, params).rowcount == 1
-    db.session.commit()
+    saved = run_alone(statement, params)[0] == 1
     if saved:
         return SaveResult(saved=True, seq=seq, saved_at=now, deadline_at=layout.deadline_at)
     # Not stored: the session ended, the attempt closed or ran out of time in between, or

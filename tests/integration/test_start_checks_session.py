@@ -25,7 +25,7 @@ def open_paper(app):
         person(name, department="客服一部")
     paper = _draw_paper(lead, opens_in=-timedelta(minutes=5))
     prepare_due()
-    attempt_service._schedules.clear()  # this worker has not seen the paper yet
+    attempt_service.forget_schedules()  # this worker has not seen the paper yet
     return paper
 
 
