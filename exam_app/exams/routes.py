@@ -17,10 +17,10 @@ from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.errors import NotAllowed
 from exam_app.services.results import item_feedback
-from exam_app.services.sign_in import PasswordChangeDue, SessionEnded
+from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
 from exam_app.web.errors import respond
-from exam_app.web.session_user import checks_session_itself
+from exam_app.web.session_user import checked, checks_session_itself
 
 
 def _own_attempt(attempt_id: int) -> Attempt:
@@ -47,14 +47,9 @@ def start(paper_id: int):
     claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
     attempt_id = attempt_service.claim_prepared(paper_id, claim)
     if attempt_id is None:  # nothing prepared, or something else: the long way, checked
-        try:
-            user = claim.verify()
-        except SessionEnded:
-            return login_manager.unauthorized()
-        except PasswordChangeDue:
-            return redirect(url_for("auth.change_password"))
-        except NotAllowed as e:
-            return respond(403, e.message)
+        user, refusal = checked(claim)
+        if refusal is not None:
+            return refusal
         paper = db.session.get(Paper, paper_id) or abort(404)
         try:
             attempt_id = attempt_service.start(paper, user)
@@ -156,14 +151,9 @@ def submit(attempt_id: int):
     claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
     submitted = submission.submit_claimed(attempt_id, claim)
     if not submitted:  # submitted before, not theirs, or a closed session: checked, the long way
-        try:
-            claim.verify()
-        except SessionEnded:
-            return login_manager.unauthorized()
-        except PasswordChangeDue:
-            return redirect(url_for("auth.change_password"))
-        except NotAllowed as e:
-            return respond(403, e.message)
+        _user, refusal = checked(claim)
+        if refusal is not None:
+            return refusal
         submitted = attempt_service.submit(_own_attempt(attempt_id))
     if submitted:
         flash("已交卷。客观题已自动评分，主观题将由阅卷人评阅。", "success")

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, redirect, request, session, url_for
 
 from exam_app.extensions import login_manager
 from exam_app.models import Role, User
 from exam_app.models.base import utcnow
+from exam_app.services.errors import NotAllowed
 from exam_app.services.sign_in import (
+    PasswordChangeDue,
     SessionClaim,
+    SessionEnded,
     SignedIn,
     account_for_session,
     user_for_session,
 )
+from exam_app.web.errors import respond
 
 # Candidates' pages, where the whole centre is at once: the person as plain values (one
 # row, no ORM object; see SignedIn). Their services read only the person's id, department
@@ -31,6 +35,20 @@ def checks_session_itself(role: Role):
         return view
 
     return mark
+
+
+def checked(claim: SessionClaim):
+    """After a statement refused a claim: (the person, None) if their session is open and
+    they hold the role, else (None, the answer that says why: sign in again, set your own
+    password first, or 403)."""
+    try:
+        return claim.verify(), None
+    except SessionEnded:
+        return None, login_manager.unauthorized()
+    except PasswordChangeDue:
+        return None, redirect(url_for("auth.change_password"))
+    except NotAllowed as e:
+        return None, respond(403, e.message)
 
 
 def session_role() -> Role | None:

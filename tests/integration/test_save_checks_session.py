@@ -49,19 +49,19 @@ def _asked_to_sign_in(response) -> bool:
     return response.status_code in (302, 401) and "/login" in response.headers.get("Location", "")
 
 
-def test_a_closed_session_stores_nothing(sitting):
-    web, user, attempt, item = sitting
-    before = _stored(item)
+def _close_sessions(user):
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
-    db.session.commit()
-    assert _asked_to_sign_in(_save(web, attempt, item, seq=2, response=""))
-    assert _stored(item) == before
 
 
-def test_a_disabled_account_stores_nothing(sitting):
+def _disable(user):
+    db.session.get(User, user.id).is_active_account = False
+
+
+@pytest.mark.parametrize("ending", [_close_sessions, _disable], ids=["signed-out", "disabled"])
+def test_a_closed_session_or_a_disabled_account_stores_nothing(sitting, ending):
     web, user, attempt, item = sitting
     before = _stored(item)
-    db.session.get(User, user.id).is_active_account = False
+    ending(user)
     db.session.commit()
     assert _asked_to_sign_in(_save(web, attempt, item, seq=2, response=""))
     assert _stored(item) == before
