@@ -34,10 +34,16 @@ def _own_attempt(attempt_id: int) -> Attempt:
 
 
 @bp.route("/")
+@checks_session_itself(Role.STAFF)
 def index():
-    """The papers this person must sit, with window, status and result (one query)."""
+    """The papers this person must sit, with window, status and result: one statement,
+    which also reads who is signed in (the first page of everyone at the rush)."""
     now = utcnow()
-    return render_template("exams/index.html", rows=my_exams.rows_for(current_user, now), now=now)
+    claim = current_user._get_current_object()
+    rows = my_exams.rows_for_claim(claim, now)
+    if rows is None:
+        return checked(claim)[1]
+    return render_template("exams/index.html", rows=rows, now=now)
 
 
 @bp.route("/papers/<int:paper_id>/start", methods=["POST"])

@@ -153,6 +153,15 @@ class PageItems:
 
     def __init__(self, attempt: AttemptHead):
         self.attempt = attempt
+        # The heading was just read: a layout this worker keeps that disagrees with it (the
+        # deadline or owner changed under it, as a restore can do) is dropped, so the saves
+        # that follow read it afresh and tell the page the right time left.
+        cached = attempt_layouts.cached(attempt.id)
+        if cached is not None and (cached.deadline_at, cached.user_id) != (
+            attempt.deadline_at,
+            attempt.user_id,
+        ):
+            attempt_layouts.forget(attempt.id)
         count, touched, keyed, shape = (
             db.session.connection().execute(_SUMMARY, {"attempt_id": attempt.id}).one()
         )
@@ -207,10 +216,9 @@ def _read(attempt: AttemptHead) -> list[tuple]:
     """Every item of the attempt, in order; leaves the attempt's layout in this worker's
     cache for the saves that follow (unless it is there already)."""
     rows = [tuple(r) for r in db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id})]
-    if attempt.status == "in_progress" and attempt.user_id is not None:
-        cached = attempt_layouts.cached(attempt.id)
-        if cached is None or cached.user_id != attempt.user_id:
-            attempt_layouts.remember(attempt.id, attempt_layouts.build(
-                attempt.user_id, attempt.status, attempt.deadline_at,
-                [(r[_POSITION], r[_ID], r[_KIND], r[_KEY]) for r in rows]))  # fmt: skip
+    keep = attempt.status == "in_progress" and attempt.user_id is not None
+    if keep and attempt_layouts.cached(attempt.id) is None:
+        attempt_layouts.remember(attempt.id, attempt_layouts.build(
+            attempt.user_id, attempt.status, attempt.deadline_at,
+            [(r[_POSITION], r[_ID], r[_KIND], r[_KEY]) for r in rows]))  # fmt: skip
     return rows

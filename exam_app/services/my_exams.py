@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import and_, bindparam, func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, Paper, Role, User
+from exam_app.models import Attempt, Paper
 from exam_app.models.attempts import ATTEMPT_STATUS_LABELS
 from exam_app.services.audience import audience_allows
+from exam_app.services.errors import NotAllowed
+from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim, SessionEnded, SignedIn
 from exam_app.services.submission import close_if_overdue, grace
 
 
@@ -55,30 +57,50 @@ class AttemptLine:
 
 
 _version = aliased(Paper)
-# Built once (building it cost more than running it): every version of each paper, joined
-# with this person's attempts at any of them.
-_ROWS = (
-    select(Paper.id, Paper.title, Paper.kind, Paper.quarter, Paper.status, Paper.opens_at,
+Rows = list[tuple[PaperLine, AttemptLine | None, bool]]  # paper, latest attempt, may start
+_me = SIGNED_IN_ROW
+# Built once (building it cost more than running it): who is signed in (sign_in.SIGNED_IN_ROW),
+# then every version of each paper, whether this person may sit it (the audience, in SQL),
+# and their attempts at any version: the page is one statement; no row at all when the
+# session is not open.
+_ROWS_SIGNED_IN = (
+    select(*_me.c,
+           Paper.id, Paper.title, Paper.kind, Paper.quarter, Paper.status, Paper.opens_at,
            Paper.closes_at, Paper.time_limit_minutes, Paper.attempts_allowed,
-           and_(bindparam("b_staff"), audience_allows(Paper.id, bindparam("b_user"),
-                                                       bindparam("b_department"))).label("may_sit"),
+           audience_allows(Paper.id, _me.c.id, _me.c.department_id).label("may_sit"),
            Attempt.id, Attempt.paper_id, Attempt.number, Attempt.status, Attempt.deadline_at,
            Attempt.total, Attempt.max_total, Attempt.passed)
+    .select_from(_me)
+    .outerjoin(Paper, Paper.status.in_(("published", "closed")))
     .outerjoin(_version, func.coalesce(_version.lineage_id, _version.id)
                == func.coalesce(Paper.lineage_id, Paper.id))
-    .outerjoin(Attempt, and_(Attempt.paper_id == _version.id,
-                             Attempt.user_id == bindparam("b_user")))
-    .where(Paper.status.in_(("published", "closed")))
+    .outerjoin(Attempt, and_(Attempt.paper_id == _version.id, Attempt.user_id == _me.c.id))
     .order_by(Paper.opens_at.desc(), Paper.id, Attempt.number)
 )  # fmt: skip
+_ME = len(_me.c)
 
 
-def rows_for(user: User, now: datetime) -> list[tuple[PaperLine, AttemptLine | None, bool]]:
-    params = {"b_user": user.id, "b_department": user.department_id,
-              "b_staff": user.has_role(Role.STAFF)}  # fmt: skip
+def rows_for_claim(claim: SessionClaim, now: datetime) -> Rows | None:
+    """「我的考试」 for what the signed cookie claims, with the session checked in the same
+    statement. The person read with the rows is handed to the claim (SessionClaim.adopt),
+    which then answers the page's header and role checks with no query of its own. None
+    when the session is not open, or the person may not see the page (the view asks the
+    claim why), before anything is closed on their behalf."""
+    found = (
+        db.session.connection().execute(_ROWS_SIGNED_IN, {"b_user": claim.id, **claim.params}).all()
+    )
+    claim.adopt(SignedIn(found[0][:_ME]) if found else None)
+    try:
+        claim.verify()
+    except (SessionEnded, NotAllowed):
+        return None
+    return _lines([row[_ME:] for row in found if row[_ME] is not None], now)
+
+
+def _lines(found, now: datetime) -> Rows:
     papers: dict[int, tuple[PaperLine, bool]] = {}
     latest: dict[int, AttemptLine] = {}
-    for row in db.session.connection().execute(_ROWS, params):
+    for row in found:
         paper = PaperLine(*row[:9])
         papers.setdefault(paper.id, (paper, bool(row[9])))
         if row[10] is not None:

@@ -132,14 +132,26 @@ class SignedIn:
 # Built once: this runs on every signed-in request, and building the statement anew cost
 # as much as running it. The roles come in the same row (role checks need them at once).
 _u, _r, _s = User.__table__, UserRole.__table__, LoginSession.__table__
+_SIGNED_IN_COLUMNS = (
+    _u.c.id, _u.c.username, _u.c.staff_no, _u.c.name, _u.c.department_id, _u.c.position,
+    _u.c.is_active_account, _u.c.must_change_password,
+    select(aggregate_strings(_r.c.role, ",")).where(_r.c.user_id == _u.c.id)
+    .scalar_subquery().label("roles"),
+)  # fmt: skip
 _SIGNED_IN = (
-    select(_u.c.id, _u.c.username, _u.c.staff_no, _u.c.name, _u.c.department_id,
-           _u.c.position, _u.c.is_active_account, _u.c.must_change_password,
-           select(aggregate_strings(_r.c.role, ",")).where(_r.c.user_id == _u.c.id)
-           .scalar_subquery())
+    select(*_SIGNED_IN_COLUMNS)
     .join(_s, _s.c.user_id == _u.c.id)
     .where(_u.c.id == bindparam("user_id"), _s.c.token == bindparam("token"),
            _s.c.created_at > bindparam("since"), _u.c.is_active_account.is_(True))
+)  # fmt: skip
+# The same row as a subquery, with the parameters of SessionClaim.params, for a page whose
+# one statement reads who is signed in beside what it shows (「我的考试」): no row, no session.
+SIGNED_IN_ROW = (
+    select(*_SIGNED_IN_COLUMNS)
+    .join(_s, _s.c.user_id == _u.c.id)
+    .where(_u.c.id == bindparam("b_user"), _s.c.token == bindparam("b_token"),
+           _s.c.created_at > bindparam("b_since"), _u.c.is_active_account.is_(True))
+    .subquery("signed_in")
 )  # fmt: skip
 
 
@@ -236,6 +248,11 @@ class SessionClaim:
         if signed_in.must_change_password:
             raise PasswordChangeDue(ONE_TIME_PASSWORD)
         return signed_in
+
+    def adopt(self, signed_in: SignedIn | None) -> None:
+        """What the view's own statement read of the person (SIGNED_IN_ROW): the claim is
+        then answered from it, with no query of its own."""
+        self._verified = signed_in
 
     def _signed_in(self) -> SignedIn | None:
         if self._verified is False:

@@ -16,16 +16,18 @@ MESSAGES = {
 }
 
 
-def _wants_json() -> bool:
+def wants_json() -> bool:
+    """A script or the API is asking (it reads JSON), not a person's browser tab."""
     return (
         request.is_json
         or request.accept_mimetypes.best == "application/json"
         or request.path.startswith("/api/")
+        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
     )
 
 
 def respond(code: int, message: str, error: Exception | None = None):
-    if _wants_json():
+    if wants_json():
         response = jsonify(ok=False, error=message)
     else:
         response = make_response(render_template("error.html", code=code, message=message))

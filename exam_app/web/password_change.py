@@ -13,6 +13,7 @@ from flask import Flask, jsonify, redirect, request, session, url_for
 from flask_login import current_user
 
 from exam_app.services.sign_in import ONE_TIME_PASSWORD as MESSAGE
+from exam_app.web.errors import wants_json
 
 EXEMPT = frozenset({"auth.change_password", "auth.logout", "static", "healthz", "favicon"})
 
@@ -24,15 +25,6 @@ def no_sign_in(view):
     return view
 
 
-def _wants_json() -> bool:
-    return (
-        request.path.startswith("/api/")
-        or request.is_json
-        or request.headers.get("X-Requested-With") == "XMLHttpRequest"
-        or request.accept_mimetypes.best == "application/json"
-    )
-
-
 def init_app(app: Flask) -> None:
     @app.before_request
     def _one_time_password_first():
@@ -42,7 +34,7 @@ def init_app(app: Flask) -> None:
             return None
         if not getattr(current_user, "must_change_password", False):
             return None
-        if _wants_json():
+        if wants_json():
             response = jsonify(ok=False, error=MESSAGE)
             response.status_code = 403
             return response

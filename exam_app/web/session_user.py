@@ -16,7 +16,7 @@ from exam_app.services.sign_in import (
     account_for_session,
     user_for_session,
 )
-from exam_app.web.errors import respond
+from exam_app.web.errors import respond, wants_json
 
 # Candidates' pages, where the whole centre is at once: the person as plain values (one
 # row, no ORM object; see SignedIn). Their services read only the person's id, department
@@ -45,7 +45,9 @@ def checked(claim: SessionClaim):
         return claim.verify(), None
     except SessionEnded:
         return None, login_manager.unauthorized()
-    except PasswordChangeDue:
+    except PasswordChangeDue as e:  # as web/password_change.py answers every other page
+        if wants_json():
+            return None, respond(403, e.message)
         return None, redirect(url_for("auth.change_password"))
     except NotAllowed as e:
         return None, respond(403, e.message)

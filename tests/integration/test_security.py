@@ -325,15 +325,12 @@ def test_the_renewed_session_carries_its_form_token_so_the_first_page_sets_no_co
     sign-in already holds the CSRF token, so that page does not sign a new one."""
     person("first", Role.STAFF)
     web = make_client()
-    form = web._client.get("/login").get_data(as_text=True)
-    token = re.search(r'name="csrf-token" content="([^"]+)"', form)[1]
-    signed_in = web._client.post("/login", data={"csrf_token": token, "username": "first",
-                                                 "password": PASSWORD})  # fmt: skip
+    signed_in = web.post("/login", {"username": "first", "password": PASSWORD})
     assert signed_in.status_code == 302
-    page = web._client.get("/exams/")  # the first page after signing in
+    page = web.http.get("/exams/")  # the first page after signing in
     assert page.status_code == 200
     assert not [c for c in page.headers.getlist("Set-Cookie") if c.startswith("session=")]
     # And the token on that page is good for a form post (signing out).
     token = re.search(r'name="csrf-token" content="([^"]+)"', page.get_data(as_text=True))[1]
-    signed_out = web._client.post("/logout", data={"csrf_token": token})
+    signed_out = web.http.post("/logout", data={"csrf_token": token})
     assert signed_out.status_code == 302 and "/login" in signed_out.headers["Location"]
