@@ -31,6 +31,7 @@ def sitting_paper(lead, *, singles: int = 4, minutes: int = 20, title: str = "�
         closes_at=now + timedelta(days=1), time_limit_minutes=minutes, pass_mark="10",
         tab_switch_limit=5,
     )  # fmt: skip
+
     def uids(kind, topic=None, limit=0):
         query = select(Question.uid).where(Question.kind == kind, Question.case_id.is_(None),
                                            Question.exclusion_group.is_(None))  # fmt: skip
@@ -135,7 +136,9 @@ def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_s
     page.wait_for_timeout(300)
     assert _uncovered(page, "#q14 legend strong") and _uncovered(page, "#q14 button.flag")
     page.locator("#q14 button.flag").click()
-    expect(page.locator('[data-nav="14"]')).to_have_attribute("aria-label", "第 14 题，未答，已标记")
+    expect(page.locator('[data-nav="14"]')).to_have_attribute(
+        "aria-label", "第 14 题，未答，已标记"
+    )
     assert _fits_the_screen(page)
 
     # Every single choice answered, and exactly five of the twelve in the 任选 section.
@@ -146,7 +149,9 @@ def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_s
     expect(page.locator("#net")).to_have_text("所有答案已保存", timeout=20_000)
     expect(page.locator(".choice-note .choice-count")).to_have_text("5")
     _open_card(page, phone)
-    expect(card.locator(".nav-section").nth(1).locator(".nav-choice")).to_have_text("任选 5 题，已答 5")
+    expect(card.locator(".nav-section").nth(1).locator(".nav-choice")).to_have_text(
+        "任选 5 题，已答 5"
+    )
     expect(card.locator("a.answered")).to_have_count(9)
     if phone:
         page.locator("#card-close").click()
@@ -193,7 +198,9 @@ def test_the_dialog_names_what_is_missing(sized):
     expect(page.locator("#net")).to_have_text("所有答案已保存", timeout=20_000)
     page.locator("#submit-button").click()
     dialog = page.locator("#submit-dialog")
-    expect(dialog.locator("#submit-summary")).to_have_text("需作答 9 题，已答 2 题，还有 7 题未作答。")
+    expect(dialog.locator("#submit-summary")).to_have_text(
+        "需作答 9 题，已答 2 题，还有 7 题未作答。"
+    )
     missing = dialog.locator("#submit-missing").inner_text()
     assert "3 题未作答：第 1 题、第 3 题、第 4 题" in missing
     assert "任选 5 题，已答 1 题，还需作答 4 题" in missing
