@@ -244,7 +244,7 @@
   }
 
   function jumpList(positions) {
-    return positions.map((p) => '<a href="#q' + p + '" data-jump="' + p + '">第 ' + p + " 题</a>").join("、");
+    return "第 " + positions.map((p) => '<a href="#q' + p + '" data-jump="' + p + '">' + p + "</a>").join("、") + " 题";
   }
 
   // What is missing, per section: every unanswered item, or in a choice section the
@@ -339,6 +339,7 @@
   // Warnings at 15, 5 and 1 minutes left, each once, in a banner read out by screen readers;
   // a page opened later shows the one it is past. The countdown turns amber, then red.
   const alertBox = document.getElementById("time-alert");
+  const top = document.getElementById("exam-top");
   const WARNINGS = [900, 300, 60];
   const warned = new Set();
   function warn(left) {
@@ -346,10 +347,14 @@
     if (!due.length || left === 0) return;
     due.forEach((t) => warned.add(t));
     const t = Math.min(...due);
-    document.getElementById("time-alert-text").textContent = "距离考试结束还有不到 " + t / 60 +
-      " 分钟，请抓紧时间检查并交卷；时间到时系统将自动交卷。";
+    document.getElementById("time-alert-text").textContent = "还有不到 " + t / 60 +
+      " 分钟，请抓紧检查；时间到将自动交卷。";
     alertBox.classList.toggle("critical", t <= 300);
+    const before = top.offsetHeight;
     alertBox.hidden = false;
+    // The sticky bar grew over what was being read (the browser keeps the content in place):
+    // scroll back by as much, so the question read stays below the banner.
+    if (window.scrollY > 0) window.scrollBy(0, before - top.offsetHeight);
   }
   document.getElementById("time-alert-close").addEventListener("click", () => { alertBox.hidden = true; });
   const clockBox = cd.closest(".clock");
@@ -365,7 +370,6 @@
   const timer = setInterval(tick, 1000);
 
   // The sticky bar's height, so a question jumped to shows below it (scroll-margin-top).
-  const top = document.getElementById("exam-top");
   function measure() { document.documentElement.style.setProperty("--bar-h", top.offsetHeight + "px"); }
   if (window.ResizeObserver) new ResizeObserver(measure).observe(top);
   measure();
