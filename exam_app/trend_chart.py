@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 40
+WIDTH, HEIGHT = 640, 232
+LEFT, RIGHT, TOP, BOTTOM = 44, 16, 16, 52
+INSET = 30  # the first and last point stand in from the edges, so their labels show whole
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class Point:
     percent: Decimal  # score as a share of full marks, 0–100
     passed: bool
     title: str = ""  # tooltip: paper and score
+    sublabel: str = ""  # a second line under the label, e.g. the date: two exams of a quarter
 
 
 def _y(percent: Decimal) -> float:
@@ -28,8 +30,8 @@ def _y(percent: Decimal) -> float:
 
 
 def _x(index: int, count: int) -> float:
-    span = WIDTH - LEFT - RIGHT
-    return round(LEFT + (span / 2 if count == 1 else span * index / (count - 1)), 1)
+    span = WIDTH - LEFT - RIGHT - 2 * INSET
+    return round(LEFT + INSET + (span / 2 if count == 1 else span * index / (count - 1)), 1)
 
 
 def trend_svg(points: list[Point]) -> str:
@@ -59,5 +61,10 @@ def trend_svg(points: list[Point]) -> str:
             f'<text x="{x}" y="{HEIGHT - BOTTOM + 18}" text-anchor="middle" font-size="11">'
             f"{escape(point.label)}</text>"
         )
+        if point.sublabel:
+            parts.append(
+                f'<text x="{x}" y="{HEIGHT - BOTTOM + 32}" text-anchor="middle" font-size="10" '
+                f'fill="#52606d">{escape(point.sublabel)}</text>'
+            )
     parts.append("</svg>")
     return "".join(parts)

@@ -8,4 +8,4 @@ from exam_app.web.access import require_roles
 bp = Blueprint("exams", __name__, url_prefix="/exams")
 require_roles(bp, Role.STAFF)
 
-from exam_app.exams import practice, routes  # noqa: E402,F401
+from exam_app.exams import notice, practice, routes  # noqa: E402,F401

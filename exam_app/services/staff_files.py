@@ -3,10 +3,13 @@ the score history every result is derived from."""
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from markupsafe import Markup
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
@@ -64,6 +67,37 @@ class AttemptHistory:
     def late_changes(self) -> list[ScoreLine]:
         return [line for line in self.lines if line.after_release]
 
+    @property
+    def items(self) -> list[ItemHistory]:
+        """The lines folded per item, in the paper's order: a 30-item exam reads as 30 rows
+        (each with its final score and how it got there), not as every event in a row."""
+        by_position: dict[int, list[ScoreLine]] = {}
+        for line in self.lines:
+            by_position.setdefault(line.position, []).append(line)
+        return [ItemHistory(p, by_position[p]) for p in sorted(by_position)]
+
+    @property
+    def summary(self) -> str:
+        """「共 33 条：自动评分 30 条、阅卷评分 3 条」"""
+        counts = Counter(line.source_label for line in self.lines)
+        parts = "、".join(f"{label} {n} 条" for label, n in counts.items())
+        return f"共 {len(self.lines)} 条：{parts}"
+
+
+@dataclass(frozen=True)
+class ItemHistory:
+    position: int
+    lines: list[ScoreLine]
+
+    @property
+    def score(self) -> Decimal:
+        return self.lines[-1].score
+
+    @property
+    def changed(self) -> bool:
+        """Scored more than once (reviewed, appealed, regraded): worth opening."""
+        return len(self.lines) > 1
+
 
 @dataclass(frozen=True)
 class PracticeTopic:
@@ -85,6 +119,14 @@ class StaffFile:
     @property
     def last_practice(self) -> datetime | None:
         return max((p.last_at for p in self.practice), default=None)
+
+    @property
+    def quarters(self) -> list[tuple[str, list[QuarterResult]]]:
+        """Results under their quarter, newest first (the order results_of reads them in)."""
+        grouped: dict[str, list[QuarterResult]] = {}
+        for r in self.results:
+            grouped.setdefault(r.quarter, []).append(r)
+        return list(grouped.items())
 
 
 def _who(event: ScoreEvent, for_lead: bool) -> str:
@@ -164,6 +206,11 @@ def practice_of(person: User) -> list[PracticeTopic]:
     return [PracticeTopic(t, n, int(c or 0), last) for t, n, c, last in rows]
 
 
+def _local_date(value: datetime, fmt: str) -> str:
+    zone = ZoneInfo(current_app.config.get("DISPLAY_TIMEZONE", "Asia/Shanghai"))
+    return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
+
+
 def _chart(results: list[QuarterResult]) -> Markup | None:
     if not results:
         return None
@@ -173,7 +220,9 @@ def _chart(results: list[QuarterResult]) -> Markup | None:
             label=r.quarter,
             percent=(r.total * 100 / r.max_total) if r.max_total else Decimal(0),
             passed=r.passed,
-            title=f"{r.quarter} {r.paper_title}：{r.total.normalize():f} / {r.max_total.normalize():f}",
+            title=f"{r.quarter} {r.paper_title}（{_local_date(r.recorded_at, '%Y-%m-%d')}）："
+            f"{r.total.normalize():f} / {r.max_total.normalize():f}",
+            sublabel=_local_date(r.recorded_at, "%m-%d"),  # two exams of a quarter told apart
         )
         for r in ordered
     ]

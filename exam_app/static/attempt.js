@@ -65,19 +65,43 @@
     el.className = "save-state " + (cls || "");
   }
 
-  function refreshBar() {
-    const done = fieldsets.filter(answered);
-    document.getElementById("answered").textContent = done.length;
-    document.getElementById("progress").value = done.length;
+  function flagged(fs) {
+    const button = fs.querySelector("button.flag");
+    return !!button && button.getAttribute("aria-pressed") === "true";
+  }
+
+  function setText(id, text) { const el = document.getElementById(id); if (el) el.textContent = text; }
+
+  // The 答题卡: each link says answered or not and flagged or not, in its colour and in words.
+  function refreshCard() {
+    let done = 0, marked = 0;
     fieldsets.forEach((fs) => {
+      const isDone = answered(fs), isFlagged = flagged(fs);
+      done += isDone ? 1 : 0; marked += isFlagged ? 1 : 0;
       const link = document.querySelector('[data-nav="' + fs.dataset.position + '"]');
-      if (link) link.classList.toggle("answered", answered(fs));
+      if (!link) return;
+      link.classList.toggle("answered", isDone);
+      link.classList.toggle("flagged", isFlagged);
+      link.setAttribute("aria-label", "第 " + fs.dataset.position + " 题，" + (isDone ? "已答" : "未答") + (isFlagged ? "，已标记" : ""));
     });
+    document.getElementById("answered").textContent = done;
+    document.getElementById("progress").value = done;
+    setText("card-answered", done);
+    setText("card-open", fieldsets.length - done);
+    setText("card-flagged", marked);
+    setText("toggle-answered", done);
+    setText("toggle-flagged", marked ? " · 标记 " + marked : "");
     document.querySelectorAll(".choice-note").forEach((note) => {
       const n = fieldsets.filter((fs) => fs.dataset.section === note.dataset.section && answered(fs)).length;
       note.querySelector(".choice-count").textContent = n;
       note.classList.toggle("error", n > Number(note.dataset.choose));
+      const navNote = document.querySelector('.nav-section[data-section="' + note.dataset.section + '"] .nav-choice');
+      if (navNote) navNote.textContent = "任选 " + note.dataset.choose + " 题，已答 " + n;
     });
+  }
+
+  function refreshBar() {
+    refreshCard();
     const waiting = Object.keys(pending).length;
     if (closed) return;
     if (offline) {
@@ -171,8 +195,7 @@
       const on = button.getAttribute("aria-pressed") !== "true";
       button.setAttribute("aria-pressed", String(on));
       button.textContent = on ? "已标记" : "标记";
-      const link = document.querySelector('[data-nav="' + fs.dataset.position + '"]');
-      if (link) link.classList.toggle("flagged", on);
+      refreshCard();
       postJson(root.dataset.flagUrl, { position: Number(fs.dataset.position), flagged: on }).catch(() => {});
     });
   });
@@ -190,27 +213,113 @@
     if (Object.keys(pending).length && !closed) { ev.preventDefault(); ev.returnValue = ""; }
   });
 
+  // 交卷: a dialog of the page counts what is really missing (in a 「12 题任选 5 题」 section,
+  // five answered is complete) and lists the flagged items, before anything is sent.
+  const dialog = document.getElementById("submit-dialog");
+  const unsaved = document.getElementById("submit-unsaved");
   let submitting = false;
+  function setBusy(on) {
+    document.getElementById("submit-button").disabled = on;
+    document.getElementById("submit-confirm").disabled = on;
+  }
   async function submitNow() {
     if (submitting) return;
     submitting = true;
-    document.getElementById("submit-button").disabled = true;
+    setBusy(true);
     if (!(await flushAll())) {
       submitting = false;
-      document.getElementById("submit-button").disabled = false;
-      alert("有 " + Object.keys(pending).length + " 题答案尚未保存到服务器，请等待网络恢复后再交卷。");
+      setBusy(false);
+      unsaved.textContent = "有 " + Object.keys(pending).length + " 题答案尚未保存到服务器，请等待网络恢复后再交卷。";
+      unsaved.hidden = false;
+      if (!dialog.open) dialog.showModal();
       return;
     }
     localStorage.removeItem(storeKey);
     form.submit();
   }
+
+  function sectionTitle(section) {
+    const h = root.querySelector('h2.section-title[data-section="' + section + '"]');
+    return h ? h.textContent : "";
+  }
+
+  function jumpList(positions) {
+    return "第 " + positions.map((p) => '<a href="#q' + p + '" data-jump="' + p + '">' + p + "</a>").join("、") + " 题";
+  }
+
+  // What is missing, per section: every unanswered item, or in a choice section the
+  // answers still short of the number to choose.
+  function missingBySection() {
+    const sections = new Map();
+    fieldsets.forEach((fs) => {
+      const key = fs.dataset.section;
+      if (!sections.has(key)) sections.set(key, { items: [], done: 0 });
+      const entry = sections.get(key);
+      entry.items.push(fs);
+      if (answered(fs)) entry.done += 1;
+    });
+    const lines = [];
+    let toAnswer = 0, done = 0;
+    sections.forEach((entry, key) => {
+      const note = root.querySelector('.choice-note[data-section="' + key + '"]');
+      const title = sectionTitle(key);
+      if (note) {
+        const k = Number(note.dataset.choose);
+        toAnswer += k; done += Math.min(entry.done, k);
+        if (entry.done < k) {
+          lines.push({ title: title, text: "任选 " + k + " 题，已答 " + entry.done + " 题，还需作答 " + (k - entry.done) + " 题" });
+        } else if (entry.done > k) {
+          lines.push({ title: title, text: "任选 " + k + " 题，已答 " + entry.done + " 题：只计题号在前的 " + k + " 题", extra: true });
+        }
+      } else {
+        toAnswer += entry.items.length; done += entry.done;
+        const open = entry.items.filter((fs) => !answered(fs)).map((fs) => Number(fs.dataset.position));
+        if (open.length) lines.push({ title: title, text: open.length + " 题未作答：", positions: open });
+      }
+    });
+    return { lines: lines, toAnswer: toAnswer, done: done };
+  }
+
+  function fillDialog() {
+    const m = missingBySection();
+    const missing = m.lines.filter((l) => !l.extra);
+    const short = m.toAnswer - m.done;
+    document.getElementById("submit-summary").textContent = short
+      ? "需作答 " + m.toAnswer + " 题，已答 " + m.done + " 题，还有 " + short + " 题未作答。"
+      : "需作答的 " + m.toAnswer + " 题都已作答，没有遗漏。";
+    const box = document.getElementById("submit-missing");
+    box.innerHTML = "";
+    if (m.lines.length) {
+      const ul = document.createElement("ul");
+      m.lines.forEach((l) => {
+        const li = document.createElement("li");
+        li.innerHTML = "<strong></strong><span></span>" + (l.positions ? jumpList(l.positions) : "");
+        li.querySelector("strong").textContent = l.title;
+        li.querySelector("span").textContent = " " + l.text;
+        if (l.extra) li.className = "muted";
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    const marked = fieldsets.filter(flagged).map((fs) => Number(fs.dataset.position));
+    document.getElementById("submit-flagged").innerHTML = marked.length
+      ? "<p>已标记待检查（" + marked.length + " 题）：" + jumpList(marked) + "</p>"
+      : "<p class=\"muted\">没有标记的题。</p>";
+    unsaved.hidden = true;
+    return missing.length;
+  }
+
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    const missing = fieldsets.filter((fs) => !answered(fs)).map((fs) => fs.dataset.position);
-    const text = missing.length
-      ? "还有 " + missing.length + " 题未作答（第 " + missing.join("、") + " 题）。确定交卷吗？"
-      : "确定交卷吗？交卷后不能再修改。";
-    if (window.confirm(text)) submitNow();
+    if (submitting) return;
+    fillDialog();
+    if (!dialog.open) dialog.showModal();
+  });
+  document.getElementById("submit-back").addEventListener("click", () => dialog.close());
+  document.getElementById("submit-confirm").addEventListener("click", () => submitNow());
+  dialog.addEventListener("click", (ev) => {
+    const a = ev.target.closest("a[data-jump]");
+    if (a) dialog.close();  // the link then jumps to the item
   });
 
   // The server owns the clock; this countdown only shows it. At zero the page submits
@@ -227,13 +336,54 @@
       .catch(() => {});
   }
   setInterval(syncClock, 60000);
+  // Warnings at 15, 5 and 1 minutes left, each once, in a banner read out by screen readers;
+  // a page opened later shows the one it is past. The countdown turns amber, then red.
+  const alertBox = document.getElementById("time-alert");
+  const top = document.getElementById("exam-top");
+  const WARNINGS = [900, 300, 60];
+  const warned = new Set();
+  function warn(left) {
+    const due = WARNINGS.filter((t) => left <= t && !warned.has(t));
+    if (!due.length || left === 0) return;
+    due.forEach((t) => warned.add(t));
+    const t = Math.min(...due);
+    document.getElementById("time-alert-text").textContent = "还有不到 " + t / 60 +
+      " 分钟，请抓紧检查；时间到将自动交卷。";
+    alertBox.classList.toggle("critical", t <= 300);
+    const before = top.offsetHeight;
+    alertBox.hidden = false;
+    // The sticky bar grew over what was being read (the browser keeps the content in place):
+    // scroll back by as much, so the question read stays below the banner.
+    if (window.scrollY > 0) window.scrollBy(0, before - top.offsetHeight);
+  }
+  document.getElementById("time-alert-close").addEventListener("click", () => { alertBox.hidden = true; });
+  const clockBox = cd.closest(".clock");
   function tick() {
     const left = Math.max(0, Math.round((endsAt - performance.now()) / 1000));
     const h = Math.floor(left / 3600), m = Math.floor((left % 3600) / 60), s = left % 60;
     cd.textContent = (h ? h + ":" : "") + String(m).padStart(2, "0") + ":" + String(s).padStart(2, "0");
+    clockBox.classList.toggle("low", left <= 900 && left > 300);
+    clockBox.classList.toggle("critical", left <= 300);
+    warn(left);
     if (left === 0) { clearInterval(timer); net.textContent = "时间到，正在交卷…"; submitNow(); }
   }
   const timer = setInterval(tick, 1000);
+
+  // The sticky bar's height, so a question jumped to shows below it (scroll-margin-top).
+  function measure() { document.documentElement.style.setProperty("--bar-h", top.offsetHeight + "px"); }
+  if (window.ResizeObserver) new ResizeObserver(measure).observe(top);
+  measure();
+
+  // On a phone the 答题卡 is a drawer opened from the bar at the bottom.
+  const card = document.getElementById("answer-card");
+  const toggle = document.getElementById("card-toggle");
+  function openCard(on) {
+    card.classList.toggle("open", on);
+    toggle.setAttribute("aria-expanded", String(on));
+  }
+  toggle.addEventListener("click", () => openCard(!card.classList.contains("open")));
+  document.getElementById("card-close").addEventListener("click", () => openCard(false));
+  card.addEventListener("click", (ev) => { if (ev.target.closest("a")) openCard(false); });
   tick();
   refreshBar();
   flushAll();

@@ -137,7 +137,10 @@ def questions_html(items: list[dict[str, Any]], sections: dict[int, dict], mode:
 
 
 def _section_heading(q: dict[str, Any], section: dict | None) -> str:
-    parts = [f"<h2>{escape(q['section_title'])}</h2>"]
+    parts = [
+        f'<h2 class="section-title" id="s{q["section_position"]}" '
+        f'data-section="{q["section_position"]}">{escape(q["section_title"])}</h2>'
+    ]
     if section and section.get("instructions"):
         parts.append(f'<div class="muted">{render_markdown(section["instructions"])}</div>')
     if section and section.get("mode") == "choice":
@@ -151,16 +154,28 @@ def _section_heading(q: dict[str, Any], section: dict | None) -> str:
 
 
 def navigator_html(items: list[dict[str, Any]]) -> Markup:
-    """The 答题卡: one link per item, marked answered or flagged."""
-    out = []
+    """The 答题卡: the items of each section under its title, one link per item, marked
+    answered or flagged (the page keeps the marks up to date as answers are given)."""
+    out, current = [], None
     for q in items:
-        pos = q["position"]
+        pos, section = q["position"], q["section_position"]
+        if section != current:
+            if current is not None:
+                out.append("</div></div>")
+            current = section
+            out.append(
+                f'<div class="nav-section" data-section="{section}">'
+                f'<p class="nav-title">{escape(q["section_title"])}'
+                f' <span class="nav-choice"></span></p><div class="nav-items">'
+            )
         marks = " ".join(
             mark
             for mark, on in (("answered", q["response"] is not None), ("flagged", q["flagged"]))
             if on
         )
         out.append(f'<a href="#q{pos}" data-nav="{pos}" class="{marks}">{pos}</a>')
+    if current is not None:
+        out.append("</div></div>")
     return Markup("".join(out))
 
 

@@ -48,7 +48,8 @@ def _start(page, live):
     staff = person("staff", Role.STAFF)
     paper = loop_paper(lead)
     _login(page, "staff")
-    page.get_by_role("button", name="开始考试").click()
+    page.get_by_role("link", name="开始考试").click()
+    page.get_by_role("button", name="开始作答").click()  # on the 考试须知
     page.wait_for_selector("#attempt")
     return staff, paper, _db_attempt(staff.id)
 
@@ -89,11 +90,10 @@ def test_answers_survive_a_cut_network_and_a_reload_then_submit_once(page, live)
     assert page.locator("#answered").text_content() == str(len(objective) + 1)
 
     # Submit: the confirmation names the unanswered item; a double click submits once.
-    messages = []
-    page.on("dialog", lambda d: (messages.append(d.message), d.accept()))
-    page.locator("#submit-button").dblclick()
+    page.locator("#submit-button").click()
+    assert f"第 {essays[1].position} 题" in page.locator("#submit-missing").text_content()
+    page.locator("#submit-confirm").dblclick()
     page.wait_for_url("**/result")
-    assert any(f"第 {essays[1].position} 题" in m for m in messages)
     attempt = _db_attempt(staff.id)
     assert attempt.status == "submitted"
     events = db.session.scalar(
@@ -123,8 +123,8 @@ def test_a_reviewer_marks_a_case_answer_through_the_rubric_form(page, live, chro
     case_item = next(i for i in attempt.items if i.snapshot.get("case_title"))
     _answer(page, case_item, "应先核实情况，依据物业服务合同向业主解释。")
     page.wait_for_function("document.getElementById('net').textContent === '所有答案已保存'")
-    page.on("dialog", lambda d: d.accept())
     page.locator("#submit-button").click()
+    page.locator("#submit-confirm").click()
     page.wait_for_url("**/result")
 
     db.session.commit()  # a new transaction: the live server wrote since this one read
@@ -163,7 +163,8 @@ def test_the_attempt_page_works_under_the_content_security_policy(chromium, live
     violations = []
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     _login(page, "staff")
-    page.get_by_role("button", name="开始考试").click()
+    page.get_by_role("link", name="开始考试").click()
+    page.get_by_role("button", name="开始作答").click()  # on the 考试须知
     page.wait_for_selector("#attempt")
     page.locator("fieldset.question textarea").first.fill("在内容安全策略下作答")
     page.wait_for_selector("fieldset.question .save-state.saved", timeout=15_000)

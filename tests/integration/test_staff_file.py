@@ -3,12 +3,13 @@ the derived score equal to the item's score; reviewers unnamed to the staff memb
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, AttemptItem, Role
+from exam_app.models import Attempt, AttemptItem, Role, User
 from exam_app.services import practice, regrade
 from exam_app.services.appeals import decide, file_appeal
 from exam_app.services.reviews import record_review
@@ -100,3 +101,70 @@ def test_no_results_is_said_plainly(app):
     file = staff_file(nobody, for_lead=False)
     assert file.results == [] and file.chart is None and file.last_practice is None
     assert db.session.scalars(select(Attempt)).all() == []
+
+
+def _objective_exam(lead, staff, count: int, title: str):
+    """An exam of `count` single-choice items, sat and graded at once (so released)."""
+    from datetime import timedelta
+
+    from exam_app.models import Question
+    from exam_app.models.base import utcnow
+    from exam_app.services import papers as paper_service
+    from exam_app.services.attempts import save_answer, start_attempt
+    from exam_app.services.submission import submit
+
+    now = utcnow()
+    paper = paper_service.create_paper(
+        created_by=lead, title=title, quarter="2026Q4", opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=1), time_limit_minutes=30, pass_mark="1",
+    )  # fmt: skip
+    uids = db.session.scalars(
+        select(Question.uid).where(Question.kind == "single", Question.case_id.is_(None))
+        .order_by(Question.uid).limit(count)
+    ).all()  # fmt: skip
+    paper_service.add_fixed_section(paper, title="一、单选", question_uids=list(uids), points="1")
+    paper_service.publish(paper)
+    attempt = start_attempt(paper, staff)
+    for item in attempt.items:
+        save_answer(attempt, item.position, "A", 1)
+    submit(attempt)
+    return attempt
+
+
+def test_the_score_history_is_folded_per_exam_and_per_item(app, make_client):
+    """One row per item under a closed <details> per exam, changes after release in view;
+    two exams of one quarter under the quarter, told apart by title and date."""
+    staff, attempt = _file_with_every_change()
+    lead = db.session.scalar(select(User).where(User.username == "lead"))
+    big = _objective_exam(lead, staff, 30, "第四季度业务抽考")
+    db.session.commit()
+    web = make_client()
+    web.login("xiaoming")
+    page = web.get("/records/").get_data(as_text=True)
+    assert page.count("2026 年第 4 季度") == 1 and "本季度 3 次考核" in page
+    for title in ("第四季度业务抽考", "双评卷", mixed_title(attempt)):
+        assert re.search(
+            rf'<h4 class="result-title">{re.escape(title)} <span[^>]*>\d{{4}}-\d\d-\d\d 公布', page
+        )
+    card = _between(page, f'id="result-{big.id}"', "</article>")
+    details = _between(card, '<details class="history">', "</details>")
+    assert '<details class="history" open' not in card  # folded until opened
+    assert "共 30 条：自动评分 30 条" in details
+    assert details.count("<tr class=") == 30  # one row per item, not one per event
+    assert "第 1 题" not in card.replace(details, "")  # nothing of it outside the fold
+    # The appealed and regraded exam: its late changes stay in view, above the fold.
+    mixed = _between(page, f'id="result-{attempt.id}"', "</article>")
+    late = _between(mixed, '<div class="late-changes">', "</div>")
+    assert "申诉复核" in late and "更正答案重评" in late
+    assert "共 4 条" in _between(mixed, "<details", "</details>")
+    # The chart: one label per result with its date under it.
+    assert len(re.findall(r'font-size="10" fill="#52606d">\d\d-\d\d<', page)) == 3
+
+
+def mixed_title(attempt) -> str:
+    return db.session.get(Attempt, attempt.id).paper.title
+
+
+def _between(text: str, start: str, end: str) -> str:
+    i = text.index(start)
+    return text[i : text.index(end, i) + len(end)]

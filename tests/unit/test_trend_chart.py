@@ -32,3 +32,18 @@ def test_a_single_result_has_no_line_and_labels_are_escaped():
     assert root.find(f"{NS}polyline") is None
     assert "<b>" not in svg and "&lt;b&gt;" in svg
     assert float(root.find(f"{NS}circle").get("cy")) >= 16  # clamped to the chart
+
+
+def test_labels_stay_whole_inside_the_chart_and_dates_tell_a_quarter_apart():
+    points = [Point(f"2026Q{n % 4 + 1}", Decimal(60), True, sublabel=f"1{n % 3}-0{n % 9 + 1}")
+              for n in range(12)]  # fmt: skip
+    root = ElementTree.fromstring(trend_svg(points))
+    width = float(root.get("viewBox").split()[2])
+    labels = [t for t in root.findall(f"{NS}text") if t.text and t.text.startswith("2026")]
+    assert len(labels) == 12
+    for text in root.findall(f"{NS}text"):
+        half = len(text.text) * float(text.get("font-size")) * 0.6 / 2  # ASCII at ~0.6 em
+        x, anchor = float(text.get("x")), text.get("text-anchor")
+        left, right = (x - half, x + half) if anchor == "middle" else (x - 2 * half, x)
+        assert left >= 0 and right <= width, text.text
+    assert len([t for t in root.findall(f"{NS}text") if t.get("font-size") == "10"]) == 12

@@ -1,0 +1,212 @@
+"""A staff member sits a paper with a 任选 section in a real browser (#13), at a desktop's and
+a phone's width: the 考试须知 before the clock, the 答题卡 in view, a jump that shows the
+question and its 标记 button, time warnings, and a submit dialog that counts only what is
+really missing."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from exam_app.extensions import db
+from exam_app.models import Attempt, Question, Role
+from exam_app.models.base import utcnow
+from exam_app.services import papers as paper_service
+from tests.factories import ESSAY_TOPIC, person
+from tests.helpers import PASSWORD
+
+pytestmark = pytest.mark.browser
+WIDTHS = {"desktop": 1366, "phone": 390}
+
+
+def sitting_paper(lead, *, singles: int = 4, minutes: int = 20, title: str = "第四季度业务考试"):
+    """`singles` single-choice items (2 points each), then 「12 题任选 5 题」 (5 points each)."""
+    now = utcnow()
+    paper = paper_service.create_paper(
+        created_by=lead, title=title, quarter="2026Q4", opens_at=now - timedelta(minutes=5),
+        closes_at=now + timedelta(days=1), time_limit_minutes=minutes, pass_mark="10",
+        tab_switch_limit=5,
+    )  # fmt: skip
+
+    def uids(kind, topic=None, limit=0):
+        query = select(Question.uid).where(Question.kind == kind, Question.case_id.is_(None),
+                                           Question.exclusion_group.is_(None))  # fmt: skip
+        if topic:
+            query = query.where(Question.topic == topic)
+        return list(db.session.scalars(query.order_by(Question.uid).limit(limit)))
+
+    paper_service.add_fixed_section(paper, title="一、单项选择题", question_uids=uids("single", limit=singles),
+                                    points="2")  # fmt: skip
+    paper_service.add_choice_section(paper, title="二、简答题（12 题任选 5 题）",
+                                     question_uids=uids("essay", ESSAY_TOPIC, 12), choose_count=5,
+                                     points_each="5")  # fmt: skip
+    paper_service.publish(paper)
+    return paper
+
+
+@pytest.fixture(params=list(WIDTHS))
+def sized(request, chromium, live):
+    context = chromium.new_context(
+        base_url=live.base_url, locale="zh-CN", bypass_csp=True,
+        viewport={"width": WIDTHS[request.param], "height": 860},
+    )  # fmt: skip
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+def _login(page, username):
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+
+
+def _fits_the_screen(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+
+
+def _uncovered(page, selector: str) -> bool:
+    """The element is on screen and nothing (the sticky bar, the bottom bar) lies over it."""
+    return page.evaluate(
+        """(sel) => { const el = document.querySelector(sel); const r = el.getBoundingClientRect();
+           if (r.top < 0 || r.bottom > window.innerHeight) return false;
+           const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+           return hit === el || el.contains(hit); }""",
+        selector,
+    )
+
+
+def _time_passes(page, attempt_id: int, seconds: int):
+    """The server's clock and the page's move on together: the deadline comes nearer by as
+    much as the page's clock jumps."""
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
+    attempt = db.session.get(Attempt, attempt_id)
+    attempt.deadline_at -= timedelta(seconds=seconds)
+    db.session.commit()
+    page.clock.fast_forward(seconds * 1000)
+
+
+def _open_card(page, phone: bool):
+    if phone:
+        page.locator("#card-toggle").click()
+    expect(page.locator("#answer-card")).to_be_visible()
+
+
+def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_section(sized):
+    page, phone = sized, sized.viewport_size["width"] < 1000
+    lead = person("lead", Role.LEAD)
+    staff = person("xiaowang", Role.STAFF)
+    sitting_paper(lead)
+    page.clock.install()
+    _login(page, "xiaowang")
+    page.get_by_role("link", name="开始考试").click()
+
+    # 考试须知: the rules before the clock; nothing has started yet.
+    expect(page.get_by_role("heading", name="考试须知")).to_be_visible()
+    notice = page.locator("main").inner_text()
+    assert "20 分钟" in notice and "12 题任选 5 题作答" in notice and "自动保存" in notice
+    assert "超过 5 次将自动交卷" in notice and _fits_the_screen(page)
+    db.session.commit()
+    assert db.session.scalar(select(Attempt.id).where(Attempt.user_id == staff.id)) is None
+    page.get_by_role("button", name="开始作答").click()
+    page.wait_for_selector("#attempt")
+    db.session.commit()
+    attempt_id = db.session.scalar(select(Attempt.id).where(Attempt.user_id == staff.id))
+
+    # The 答题卡: beside the questions on a desktop, behind the bottom bar on a phone.
+    card = page.locator("#answer-card")
+    if phone:
+        expect(card).to_be_hidden()
+        expect(page.locator("#card-toggle")).to_contain_text("已答 0/16")
+    else:
+        expect(card).to_be_visible()
+    _open_card(page, phone)
+    expect(card.locator(".nav-section")).to_have_count(2)
+    page.locator('[data-nav="14"]').click()
+    if phone:
+        expect(card).to_be_hidden()  # the drawer makes way for the question
+    # The question jumped to shows with its number and its 标记 button, under the sticky bar.
+    page.wait_for_function("location.hash === '#q14'")
+    page.wait_for_timeout(300)
+    assert _uncovered(page, "#q14 legend strong") and _uncovered(page, "#q14 button.flag")
+    page.locator("#q14 button.flag").click()
+    expect(page.locator('[data-nav="14"]')).to_have_attribute(
+        "aria-label", "第 14 题，未答，已标记"
+    )
+    assert _fits_the_screen(page)
+
+    # Every single choice answered, and exactly five of the twelve in the 任选 section.
+    for position in range(1, 5):
+        page.locator(f"#q{position} input[type=radio]").first.check()
+    for position in (5, 6, 8, 11, 14):
+        page.locator(f"#q{position} textarea").fill(f"第 {position} 题的作答")
+    expect(page.locator("#net")).to_have_text("所有答案已保存", timeout=20_000)
+    expect(page.locator(".choice-note .choice-count")).to_have_text("5")
+    _open_card(page, phone)
+    expect(card.locator(".nav-section").nth(1).locator(".nav-choice")).to_have_text(
+        "任选 5 题，已答 5"
+    )
+    expect(card.locator("a.answered")).to_have_count(9)
+    if phone:
+        page.locator("#card-close").click()
+
+    # Time warnings: a banner, not only a number, and the timer's colour.
+    alert = page.get_by_role("alert")
+    expect(alert).to_be_hidden()
+    _time_passes(page, attempt_id, 6 * 60)
+    expect(alert).to_contain_text("还有不到 15 分钟")
+    expect(page.locator(".clock")).to_have_class(re.compile(r"\blow\b"))
+    _time_passes(page, attempt_id, 10 * 60)
+    expect(alert).to_contain_text("还有不到 5 分钟")
+    expect(page.locator(".clock")).to_have_class(re.compile(r"\bcritical\b"))
+    _time_passes(page, attempt_id, 3 * 60 + 10)
+    expect(alert).to_contain_text("还有不到 1 分钟")
+    assert _uncovered(page, "#time-alert")
+
+    # The submit dialog: nothing missing (five of twelve is complete), the flag listed.
+    page.locator("#submit-button").click()
+    dialog = page.locator("#submit-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("#submit-summary")).to_have_text("需作答的 9 题都已作答，没有遗漏。")
+    expect(dialog.locator("#submit-flagged")).to_contain_text("第 14 题")
+    dialog.get_by_role("button", name="返回检查").click()
+    expect(dialog).to_be_hidden()
+    page.locator("#submit-button").click()
+    dialog.get_by_role("button", name="确认交卷").click()
+    page.wait_for_url("**/result")
+    db.session.commit()
+    assert db.session.get(Attempt, attempt_id).status != "in_progress"
+
+
+def test_the_dialog_names_what_is_missing(sized):
+    page = sized
+    lead = person("lead", Role.LEAD)
+    person("xiaoli", Role.STAFF)
+    sitting_paper(lead)
+    _login(page, "xiaoli")
+    page.get_by_role("link", name="开始考试").click()
+    page.get_by_role("button", name="开始作答").click()
+    page.wait_for_selector("#attempt")
+    page.locator("#q2 input[type=radio]").first.check()
+    page.locator("#q7 textarea").fill("只答了一题")
+    expect(page.locator("#net")).to_have_text("所有答案已保存", timeout=20_000)
+    page.locator("#submit-button").click()
+    dialog = page.locator("#submit-dialog")
+    expect(dialog.locator("#submit-summary")).to_have_text(
+        "需作答 9 题，已答 2 题，还有 7 题未作答。"
+    )
+    missing = dialog.locator("#submit-missing").inner_text()
+    assert "3 题未作答：第 1、3、4 题" in missing
+    assert "任选 5 题，已答 1 题，还需作答 4 题" in missing
+    expect(dialog.locator("#submit-flagged")).to_have_text("没有标记的题。")
+    dialog.locator('a[data-jump="3"]').click()  # back to the first gap
+    expect(dialog).to_be_hidden()
+    page.wait_for_function("location.hash === '#q3'")
+    page.wait_for_timeout(300)
+    assert _uncovered(page, "#q3 button.flag")
