@@ -91,7 +91,7 @@ def test_a_password_change_keeps_this_session_and_closes_the_others(app, make_cl
     "current, new, confirm, message",
     [
         ("wrong-password", NEW_PASSWORD, None, "当前密码不正确"),
-        (PASSWORD, "short7!", None, "密码至少 8 位"),
+        (PASSWORD, "short7!", None, "密码至少 12 位"),
         (PASSWORD, "Staff-Name", None, "密码不能与用户名相同"),
         (PASSWORD, PASSWORD, None, "新密码不能与当前密码相同"),
         (PASSWORD, NEW_PASSWORD, "something-else", "两次输入的新密码不一致"),
