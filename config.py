@@ -62,6 +62,15 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "0") == "1"
     REMEMBER_COOKIE_HTTPONLY = True
+    # A sign-in ends after SESSION_LIFETIME_HOURS however active (one work shift), and after
+    # SESSION_IDLE_MINUTES without a request (ASVS V3.3.2 at L2: 12 hours / 30 minutes). An
+    # open attempt page asks the server's clock every minute, so a candidate thinking over
+    # a case is not idle. The cookie's "last seen" stamp is renewed at most every
+    # SESSION_SEEN_EVERY seconds: no other request signs a new cookie or writes anything.
+    SESSION_LIFETIME_HOURS = float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))
+    SESSION_IDLE_MINUTES = float(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_SEEN_EVERY = int(os.environ.get("SESSION_SEEN_EVERY", "300"))
+    SESSION_REFRESH_EACH_REQUEST = False
     # Behind one reverse proxy (nginx) that terminates HTTPS: trust its X-Forwarded-* headers.
     TRUST_PROXY = os.environ.get("TRUST_PROXY", "0") == "1"
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

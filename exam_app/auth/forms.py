@@ -13,8 +13,8 @@ class ChangePasswordForm(FlaskForm):
         "当前密码", validators=[DataRequired("请输入当前密码。"), Length(max=200)]
     )
     new_password = PasswordField(
-        "新密码（至少 8 位，不能与用户名相同）",
-        validators=[DataRequired("请输入新密码。"), Length(max=200, message="密码最多 200 位。")],
+        "新密码（至少 12 位，不能与用户名相同）",
+        validators=[DataRequired("请输入新密码。"), Length(max=128, message="密码最多 128 位。")],
     )
     confirm = PasswordField(
         "再次输入新密码",

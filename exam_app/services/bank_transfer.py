@@ -28,6 +28,7 @@ from exam_app.models import BankImport, Case, Question, User
 from exam_app.models.base import utcnow
 from exam_app.services.bank_history import case_spec_of, spec_of, write_case, write_question
 from exam_app.services.errors import ServiceError
+from exam_app.services.uploads import check_upload
 
 READERS = {"excel": read_workbook, "gift": read_gift, "aiken": read_aiken}
 FORMAT_LABELS = {"excel": "Excel", "gift": "GIFT", "aiken": "Aiken"}
@@ -169,8 +170,7 @@ def stage_import(
     """Keep an upload for its preview; previews older than a day that were never applied go."""
     if fmt not in READERS:
         raise ServiceError("请选择文件格式：Excel、GIFT 或 Aiken。", field="format")
-    if len(data) > MAX_UPLOAD:
-        raise ServiceError("文件过大：最多 5 MB。", field="file")
+    check_upload(data, filename, fmt, MAX_UPLOAD)  # by name and content, before it is kept
     db.session.execute(
         delete(BankImport).where(
             BankImport.applied_at.is_(None), BankImport.created_at < utcnow() - STALE_AFTER

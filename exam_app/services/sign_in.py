@@ -22,7 +22,11 @@ from exam_app.models.people import UserRole
 from exam_app.models.sign_in import LoginFailure, LoginSession
 from exam_app.services.errors import NotAllowed
 
-SESSION_MAX_AGE = timedelta(days=31)
+
+def session_max_age() -> timedelta:
+    """How long a sign-in lasts at most, however active (SESSION_LIFETIME_HOURS: one work
+    shift), before the person signs in again (ASVS V3.3.2; idle: web/session_timeout.py)."""
+    return timedelta(hours=current_app.config["SESSION_LIFETIME_HOURS"])
 
 
 def _window() -> timedelta:
@@ -71,7 +75,9 @@ def open_session(user: User, username: str, remote_addr: str, now: datetime) -> 
             LoginFailure.username == _key(username), LoginFailure.remote_addr == remote_addr
         )
     )
-    db.session.execute(delete(LoginSession).where(LoginSession.created_at < now - SESSION_MAX_AGE))
+    db.session.execute(
+        delete(LoginSession).where(LoginSession.created_at < now - session_max_age())
+    )
     token = secrets.token_urlsafe(32)
     db.session.add(LoginSession(token=_digest(token), user_id=user.id, created_at=now))
     db.session.commit()
@@ -165,7 +171,7 @@ _ACCOUNT_FOR_SESSION = (
 
 
 def _params(user_id: int, token: str, now: datetime) -> dict:
-    return {"user_id": user_id, "token": _digest(token), "since": now - SESSION_MAX_AGE}
+    return {"user_id": user_id, "token": _digest(token), "since": now - session_max_age()}
 
 
 def user_for_session(user_id: int, token: str | None, now: datetime) -> SignedIn | None:
@@ -230,7 +236,7 @@ class SessionClaim:
 
     def __init__(self, user_id: int, token: str, role: Role, now: datetime):
         self.id, self.role = user_id, role
-        self.params = {"b_token": _digest(token), "b_since": now - SESSION_MAX_AGE,
+        self.params = {"b_token": _digest(token), "b_since": now - session_max_age(),
                        "b_role": role.value}  # fmt: skip
         self._now, self._token, self._verified = now, token, False
 

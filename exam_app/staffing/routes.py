@@ -7,6 +7,7 @@ from exam_app.reports.downloads import download
 from exam_app.services import ServiceError
 from exam_app.services.api_tokens import all_tokens, create_token, revoke_token
 from exam_app.services.roster import MAX_UPLOAD, RosterErrors, import_roster, preview_roster
+from exam_app.services.uploads import check_upload
 from exam_app.staffing import bp
 from exam_app.staffing.forms import EmptyForm, RosterForm, TokenForm
 
@@ -18,6 +19,7 @@ def roster():
     if form.validate_on_submit():
         data = form.file.data.stream.read(MAX_UPLOAD + 1)
         try:
+            check_upload(data, form.file.data.filename or "", "excel", MAX_UPLOAD)
             if form.preview.data:
                 report = preview_roster(data, current_user)
             else:

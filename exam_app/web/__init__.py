@@ -16,6 +16,7 @@ from exam_app.web import (
     menu,
     password_change,
     request_log,
+    session_timeout,
     session_user,
 )
 
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     headers.init_app(app)
     health.init_app(app)
     favicon.init_app(app)
+    session_timeout.init_app(app)  # before anything reads who is signed in
     session_user.init_app(app)
     password_change.init_app(app)  # after the user is known, before any page
     filters.init_app(app)

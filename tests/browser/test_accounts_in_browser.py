@@ -153,7 +153,7 @@ def test_a_new_account_sets_its_own_password_at_first_sign_in(browser_at, tmp_pa
     page.fill("input[name=new_password]", "short")
     page.fill("input[name=confirm]", "short")
     page.get_by_role("button", name="保存新密码").click()
-    assert page.get_by_text("密码至少 8 位").is_visible()
+    assert page.get_by_text("密码至少 12 位").is_visible()
 
     page.fill("input[name=current_password]", one_time)
     page.fill("input[name=new_password]", "wang-xin-2026")

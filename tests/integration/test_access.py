@@ -48,11 +48,13 @@ def _routes(app):
 
 
 def test_every_route_belongs_to_a_known_area(app):
+    """ASVS V4.1.3: no route escapes the role x route matrix."""
     for endpoint, _method, _url in _routes(app):
         assert endpoint in ANY_SIGNED_IN or endpoint.split(".")[0] in ALLOWED, endpoint
 
 
 def test_anonymous_users_are_sent_to_login_everywhere(app, client):
+    """ASVS V4.1.1: every route enforces sign-in on the server."""
     for endpoint, method, url in _routes(app):
         if method == "POST":
             response = client.post(url)
@@ -65,6 +67,7 @@ def test_anonymous_users_are_sent_to_login_everywhere(app, client):
 
 @pytest.mark.parametrize("role", ROLES, ids=lambda r: r.value)
 def test_each_role_reaches_only_its_own_pages(app, make_client, role):
+    """ASVS V4.1.3: each role reaches only its own pages (role x route matrix)."""
     person("who", role)
     web = make_client()
     web.login("who")
@@ -112,6 +115,7 @@ def test_wrong_password_is_refused_in_chinese(app, client):
 
 
 def test_login_does_not_follow_an_outside_next_link(app, client):
+    """ASVS V5.1.5: sign-in redirects only to local paths."""
     person("someone", Role.STAFF)
     client.get("/login")
     response = client.post(

@@ -68,6 +68,7 @@ def _is_signed_out(web, url: str = "/exams/") -> bool:
 
 
 def test_a_password_change_keeps_this_session_and_closes_the_others(app, make_client):
+    """ASVS V3.3.3: a password change signs out every other session."""
     staff = person("staff", Role.STAFF)
     here = _signed_in(make_client, "staff")
     phone = _signed_in(make_client, "staff")
@@ -91,7 +92,7 @@ def test_a_password_change_keeps_this_session_and_closes_the_others(app, make_cl
     "current, new, confirm, message",
     [
         ("wrong-password", NEW_PASSWORD, None, "当前密码不正确"),
-        (PASSWORD, "short7!", None, "密码至少 8 位"),
+        (PASSWORD, "short7!", None, "密码至少 12 位"),
         (PASSWORD, "Staff-Name", None, "密码不能与用户名相同"),
         (PASSWORD, PASSWORD, None, "新密码不能与当前密码相同"),
         (PASSWORD, NEW_PASSWORD, "something-else", "两次输入的新密码不一致"),
@@ -102,6 +103,7 @@ def test_a_password_change_keeps_this_session_and_closes_the_others(app, make_cl
 def test_a_bad_password_change_is_refused_in_chinese_and_changes_nothing(
     app, make_client, current, new, confirm, message
 ):
+    """ASVS V2.1.6: a change needs the current password and a valid new one."""
     person("staff-name", Role.STAFF)
     web = _signed_in(make_client, "staff-name")
     response = _change(web, current, new, confirm)
@@ -110,6 +112,7 @@ def test_a_bad_password_change_is_refused_in_chinese_and_changes_nothing(
 
 
 def test_guessing_the_current_password_is_throttled_like_sign_in(app, make_client):
+    """ASVS V2.2.1: guessing the current password is throttled."""
     person("staff", Role.STAFF)
     web = _signed_in(make_client, "staff")
     for _ in range(5):
@@ -120,6 +123,7 @@ def test_guessing_the_current_password_is_throttled_like_sign_in(app, make_clien
 
 
 def test_a_forged_password_change_without_csrf_token_is_refused(app, make_client):
+    """ASVS V4.2.2: a forged password change is refused (CSRF)."""
     person("staff", Role.STAFF)
     web = _signed_in(make_client, "staff")
     data = {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
@@ -129,6 +133,7 @@ def test_a_forged_password_change_without_csrf_token_is_refused(app, make_client
 
 
 def test_every_role_reaches_the_change_page_from_the_menu(app, make_client):
+    """ASVS V2.1.5: every person can change their own password."""
     for role in Role:
         person(f"who-{role.value}", role)
         web = _signed_in(make_client, f"who-{role.value}")
@@ -159,6 +164,7 @@ def _create_by_admin(admin_web, **fields) -> str:
 
 
 def test_an_account_made_by_an_admin_must_set_its_own_password_first(app, make_client):
+    """ASVS V2.3.1: an initial password must be changed before anything else."""
     plain = _create_by_admin(_admin(make_client))
     newbie = _user("newbie")
     assert newbie.must_change_password and newbie.position == "话务员"
@@ -209,6 +215,7 @@ def _roster(rows: list[list]) -> bytes:
 
 
 def test_an_account_made_by_the_roster_import_must_set_its_own_password_first(app, make_client):
+    """ASVS V2.3.1: roster accounts get a one-time password to change first."""
     admin = _admin(make_client)
     admin.get("/staffing/roster")
     data = {"file": (io.BytesIO(_roster([["R7001", "王五", "客服三部", "", ""]])), "花名册.xlsx")}
@@ -334,6 +341,7 @@ def test_the_last_active_admin_keeps_the_role_even_when_another_admin_edits(app,
 
 
 def test_a_reset_password_is_shown_once_and_must_be_changed(app, make_client):
+    """ASVS V2.3.1: a reset password is one-time and must be changed."""
     admin = _admin(make_client)
     staff = person("staff", Role.STAFF)
     theirs = _signed_in(make_client, "staff")
@@ -357,6 +365,7 @@ def test_a_reset_password_is_shown_once_and_must_be_changed(app, make_client):
 
 
 def test_an_admin_resets_their_own_password_only_by_changing_it(app, make_client):
+    """ASVS V3.7.1: one's own password changes only with re-authentication."""
     admin = _admin(make_client)
     me = _user("admin")
     admin.get(f"/admin/users/{me.id}")
@@ -371,6 +380,7 @@ def test_an_admin_resets_their_own_password_only_by_changing_it(app, make_client
 def test_disabling_signs_the_person_out_stops_their_tokens_and_keeps_their_records(
     app, make_client
 ):
+    """ASVS V3.3.1 (account disabling): disabling ends sessions and API tokens."""
     admin = _admin(make_client)
     hr_admin = person("hr-admin", Role.ADMIN, Role.STAFF)
     _, plain = create_token("HR 薪酬系统", hr_admin, utcnow())
@@ -402,7 +412,9 @@ def test_disabling_signs_the_person_out_stops_their_tokens_and_keeps_their_recor
 
 
 def test_a_session_opened_while_the_account_was_being_disabled_is_signed_out(app, make_client):
-    """A sign-in racing with the disabling may leave a session row: it signs no one in."""
+    """ASVS V3.3.1 (account disabling): a racing sign-in of a disabled account is dead.
+
+    A sign-in racing with the disabling may leave a session row: it signs no one in."""
     staff = person("staff", Role.STAFF)
     web = _signed_in(make_client, "staff")
     staff.is_active_account = False  # as if disabled just after the sign-in checked
@@ -414,6 +426,7 @@ def test_a_session_opened_while_the_account_was_being_disabled_is_signed_out(app
 def test_a_disabled_person_cannot_sign_in_and_is_told_so_whatever_the_password(
     app, make_client, password
 ):
+    """ASVS V2.2.1 (account disabling): a disabled account cannot sign in; no password oracle."""
     admin = _admin(make_client)
     staff = person("staff", Role.STAFF)
     admin.get(f"/admin/users/{staff.id}")
@@ -463,6 +476,7 @@ def test_the_list_shows_each_accounts_state(app, make_client):
 
 @pytest.mark.parametrize("role", [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.HR], ids=str)
 def test_only_admins_reach_the_new_admin_routes(app, make_client, role):
+    """ASVS V4.1.3: only admins reach the account admin routes."""
     target = person("target", Role.STAFF)
     web = _signed_in(make_client, person("who", role).username)
     for method, url in NEW_ADMIN_ROUTES:
@@ -474,6 +488,7 @@ def test_only_admins_reach_the_new_admin_routes(app, make_client, role):
 
 
 def test_forged_admin_actions_without_csrf_token_are_refused(app, make_client):
+    """ASVS V4.2.2: forged admin actions are refused (CSRF)."""
     admin = _admin(make_client)
     staff = person("staff", Role.STAFF)
     for _method, url in NEW_ADMIN_ROUTES[1:]:
@@ -484,6 +499,7 @@ def test_forged_admin_actions_without_csrf_token_are_refused(app, make_client):
 
 
 def test_admin_pages_are_never_cached(app, make_client):
+    """ASVS V8.2.1: admin pages carry Cache-Control: no-store."""
     admin = _admin(make_client)
     staff = person("staff", Role.STAFF)
     for url in ("/admin/users", f"/admin/users/{staff.id}"):
@@ -496,7 +512,9 @@ def test_an_unknown_person_is_404(app, make_client):
 
 
 def test_sessions_older_than_a_change_do_not_linger_after_a_reset(app, make_client):
-    """A reset ends sessions made moments ago and long ago alike."""
+    """ASVS V3.3.3: a reset ends every session of the person.
+
+    A reset ends sessions made moments ago and long ago alike."""
     admin = _admin(make_client)
     staff = person("staff", Role.STAFF)
     _signed_in(make_client, "staff")

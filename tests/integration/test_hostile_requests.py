@@ -45,7 +45,7 @@ def _url(app, endpoint: str, ints: list[str], others: list[str], value: int) -> 
 
 @pytest.mark.parametrize("absurd", [MAX_ID + 1, 2**63, 2**64, 10**30])
 def test_an_id_beyond_the_database_range_answers_404_on_every_route(app, make_client, absurd):
-    """ASVS 5.1.4: ids are validated against their type (the database's INTEGER) before
+    """ASVS V5.1.4: ids are validated against their type (the database's INTEGER) before
     use, so an absurd one is a missing page (404), never an overflow in the database
     driver (500: SQLite beyond 2**63, PostgreSQL beyond 2**31)."""
     person("boss", *EVERY_ROLE)
@@ -65,7 +65,7 @@ def test_an_id_beyond_the_database_range_answers_404_on_every_route(app, make_cl
 
 
 def test_the_largest_id_the_database_holds_still_reaches_the_view(app, make_client):
-    """ASVS 5.1.4: the ceiling is the database's, not lower: 2**31 - 1 is a well-formed id
+    """ASVS V5.1.4: the ceiling is the database's, not lower: 2**31 - 1 is a well-formed id
     that names nothing (404 from the view, no error on either database)."""
     person("boss", *EVERY_ROLE)
     web = make_client()
@@ -88,7 +88,7 @@ def sitting(app):
 
 
 def test_oversized_autosave_flag_and_left_page_bodies_are_refused(app, make_client, sitting):
-    """ASVS 12.1.1 / 13.1.3: the JSON endpoints a page calls all the time take small bodies
+    """ASVS V12.1.1: the JSON endpoints a page calls all the time take small bodies
     only; a huge one is refused with a JSON 413 in Chinese and changes nothing."""
     assert app.config["SMALL_REQUEST_LENGTH"] == 64 * 1024
     web = make_client()
@@ -119,7 +119,7 @@ def test_oversized_autosave_flag_and_left_page_bodies_are_refused(app, make_clie
 
 
 def test_an_oversized_sign_in_form_and_upload_get_a_chinese_413_page(app, make_client):
-    """ASVS 12.1.1: the sign-in form takes a small body, uploads up to MAX_CONTENT_LENGTH
+    """ASVS V12.1.1: the sign-in form takes a small body, uploads up to MAX_CONTENT_LENGTH
     (16 MB by default); beyond that a Chinese error page answers 413."""
     assert app.config["MAX_CONTENT_LENGTH"] == 16 * 1024 * 1024
     person("lead", Role.LEAD)
@@ -138,7 +138,7 @@ def test_an_oversized_sign_in_form_and_upload_get_a_chinese_413_page(app, make_c
 
 
 def test_pages_for_signed_in_people_are_never_cached(app, make_client):
-    """ASVS 8.2.1: attempts, results, marking pages and staff files carry
+    """ASVS V8.2.1: attempts, results, marking pages and staff files carry
     Cache-Control: no-store; static files may still be cached."""
     lead = person("lead", Role.LEAD)
     staff = person("staff", Role.STAFF)
@@ -171,7 +171,7 @@ def test_pages_for_signed_in_people_are_never_cached(app, make_client):
 
 
 def test_a_405_names_the_allowed_methods(app, make_client):
-    """ASVS 14.5.1: a method the route does not take is refused with 405 and an Allow
+    """ASVS V14.5.1: a method the route does not take is refused with 405 and an Allow
     header, as a page or as JSON."""
     person("staff", Role.STAFF)
     web = make_client()
@@ -185,7 +185,7 @@ def test_a_405_names_the_allowed_methods(app, make_client):
 
 
 def test_unknown_api_paths_answer_json_401_before_404(app, client):
-    """ASVS 13.1.4 / 13.2.1: under /api/v1 every answer is JSON, and without a valid token
+    """ASVS V13.1.4 / V13.2.1: under /api/v1 every answer is JSON, and without a valid token
     it is 401 whatever the path, so unknown paths reveal nothing before authentication."""
     _token, plain = create_token("HR 薪酬系统", person("admin", Role.ADMIN), utcnow())
     bearer = {"Authorization": f"Bearer {plain}"}
@@ -210,7 +210,7 @@ ESCAPED = "a &lt; b &lt;b&gt;x&lt;/b&gt;<br>\n第二行 [链接](http://example.
 
 
 def test_reviewers_and_candidates_see_an_answer_exactly_as_typed(app, make_client):
-    """ASVS 5.3.1: a typed answer is output-encoded for HTML (escaped, line breaks kept),
+    """ASVS V5.3.1: a typed answer is output-encoded for HTML (escaped, line breaks kept),
     not rendered as Markdown and sanitised, which dropped `<b>x</b>` and links."""
     lead = person("lead", Role.LEAD)
     staff = person("staff", Role.STAFF)
@@ -232,7 +232,7 @@ def test_reviewers_and_candidates_see_an_answer_exactly_as_typed(app, make_clien
 
 
 def test_session_tokens_are_stored_only_as_their_sha256(app, make_client):
-    """ASVS 3.2.3 / 2.4.1 (no requirement names this exactly): the database keeps only a
+    """ASVS V2.4.1 (closest; no requirement names session tokens at rest): the database keeps only a
     digest of each sign-in token, so a leaked table or backup signs no one in."""
     person("someone", Role.STAFF)
     web = make_client()

@@ -27,7 +27,9 @@ def _sitting(make_client):
 
 
 def test_practice_gives_no_feedback_on_an_item_drawn_in_the_open_exam(app, make_client):
-    """ASVS 4.1.2: practice must not hand out the key of an item in the open attempt."""
+    """ASVS V4.1.3: practice gives no key of an item in the open attempt.
+
+    ASVS 4.1.2: practice must not hand out the key of an item in the open attempt."""
     web, _lead, staff, attempt = _sitting(make_client)
     item = next(i for i in attempt.items if i.kind == "single")
     response = web.post("/exams/practice/answer", {"uid": item.snapshot["uid"], "q1": "A"})
@@ -44,7 +46,9 @@ def test_practice_gives_no_feedback_on_an_item_drawn_in_the_open_exam(app, make_
 
 
 def test_practice_never_answers_for_a_case_question(app, client):
-    """ASVS 4.1.2: a case question's reference answer is not practice material."""
+    """ASVS V4.1.3: practice never returns a case question's reference answer.
+
+    ASVS 4.1.2: a case question's reference answer is not practice material."""
     person("staff")
     client.login("staff")
     case_question = first_of_kind("essay", in_case=True)
@@ -66,7 +70,9 @@ def _objective_paper(lead, title: str):
 
 
 def test_released_answers_fold_while_another_exam_is_open(app, make_client):
-    """ASVS 4.1.2: a released result's keys could be those of items in the open exam."""
+    """ASVS V4.1.3: released keys are folded while another exam is open.
+
+    ASVS 4.1.2: a released result's keys could be those of items in the open exam."""
     lead = person("lead", Role.LEAD)
     staff = person("staff")
     done = start_attempt(_objective_paper(lead, "上季度考试"), staff)

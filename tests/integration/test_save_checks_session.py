@@ -59,6 +59,8 @@ def _disable(user):
 
 @pytest.mark.parametrize("ending", [_close_sessions, _disable], ids=["signed-out", "disabled"])
 def test_a_closed_session_or_a_disabled_account_stores_nothing(sitting, ending):
+    """ASVS V3.3.1 (and account disabling): autosave from a signed-out session or a disabled
+    account stores nothing."""
     web, user, attempt, item = sitting
     before = _stored(item)
     ending(user)
@@ -68,6 +70,7 @@ def test_a_closed_session_or_a_disabled_account_stores_nothing(sitting, ending):
 
 
 def test_without_the_staff_role_a_save_is_forbidden(sitting):
+    """ASVS V4.1.3: autosave needs the staff role."""
     web, user, attempt, item = sitting
     before = _stored(item)
     db.session.execute(delete(UserRole).where(UserRole.user_id == user.id))
@@ -79,6 +82,7 @@ def test_without_the_staff_role_a_save_is_forbidden(sitting):
 
 
 def test_a_closed_session_hears_401_before_anything_about_the_attempt(sitting, make_client):
+    """ASVS V4.1.5: a closed session learns nothing about the attempt it names."""
     web, user, attempt, item = sitting
     other = make_client()
     person("o", Role.STAFF)
@@ -111,6 +115,7 @@ def test_an_open_session_still_saves_and_a_stale_save_is_reported(sitting):
 
 
 def test_a_one_time_password_must_be_changed_before_a_save_lands(sitting):
+    """ASVS V2.3.1: no save lands before a one-time password is changed."""
     web, user, attempt, item = sitting
     before = _stored(item)
     db.session.get(User, user.id).must_change_password = True  # as an admin's reset sets it

@@ -46,6 +46,7 @@ def _role_for(endpoint: str) -> Role | None:
 
 
 def test_every_post_route_refuses_a_request_without_csrf_token(app, make_client):
+    """ASVS V4.2.2: every POST route refuses a request without a CSRF token."""
     checked = 0
     for role in {r for roles in ALLOWED.values() for r in roles}:
         person(f"u-{role.value}", role)
@@ -96,6 +97,7 @@ def xss_paper(app):
 
 
 def test_payloads_in_stem_answer_and_comment_are_rendered_harmless(xss_paper, make_client):
+    """ASVS V5.3.3: script payloads in stems, answers and comments are escaped."""
     staff = person("staff", Role.STAFF)
     person("rev", Role.REVIEWER)
     candidate = make_client()
@@ -144,6 +146,7 @@ def _user(username):
 
 
 def test_every_attempt_route_refuses_another_persons_attempt(app, make_client):
+    """ASVS V4.2.1: no attempt route serves another person's attempt (IDOR)."""
     lead = person("lead", Role.LEAD)
     owner = person("owner", Role.STAFF)
     person("other", Role.STAFF)
@@ -172,6 +175,7 @@ def test_every_attempt_route_refuses_another_persons_attempt(app, make_client):
 
 
 def test_a_staff_file_shows_only_its_owner(app, make_client):
+    """ASVS V4.2.1: a staff file is shown to its owner only (IDOR)."""
     lead = person("lead", Role.LEAD)
     owner = person("owner", Role.STAFF)
     person("other", Role.STAFF)
@@ -189,6 +193,7 @@ def test_a_staff_file_shows_only_its_owner(app, make_client):
 
 
 def test_a_held_result_shows_no_score_key_or_feedback(app, make_client):
+    """ASVS V4.1.3: a result held for review shows no score, key or feedback."""
     lead = person("lead", Role.LEAD)
     staff = person("staff", Role.STAFF)
     reviewer = person("rev", Role.REVIEWER)
@@ -212,6 +217,7 @@ def test_a_held_result_shows_no_score_key_or_feedback(app, make_client):
 
 
 def test_sign_in_is_throttled_after_repeated_failures(app, make_client):
+    """ASVS V2.2.1: sign-in is throttled after repeated failures."""
     person("victim", Role.STAFF)
     web = make_client()
     for _ in range(5):
@@ -239,6 +245,7 @@ def _session_cookie(web: WebClient) -> str | None:
 
 
 def test_the_session_is_renewed_at_login_and_dead_after_logout(app, make_client):
+    """ASVS V3.2.1 / V3.3.1: a new session at sign-in, and sign-out ends it on the server."""
     person("someone", Role.STAFF)
     web = make_client()
     web.get("/login")
@@ -261,6 +268,7 @@ def _session_set_cookie(response) -> str:
 
 
 def test_cookies_are_httponly_lax_and_secure_over_https(app, make_client):
+    """ASVS V3.4.1 / V3.4.2 / V3.4.3: session cookie Secure over HTTPS, HttpOnly, SameSite."""
     person("someone", Role.STAFF)
     web = make_client()
     web.get("/login")
@@ -277,6 +285,7 @@ def test_cookies_are_httponly_lax_and_secure_over_https(app, make_client):
 
 
 def test_security_headers_and_csp_allow_only_self(app, client):
+    """ASVS V14.4.3 / V14.4.4 / V14.4.6 / V14.4.7: CSP, nosniff, Referrer-Policy, frame-ancestors."""
     for url in ("/login", "/healthz", "/static/app.css", "/no-such-page"):
         headers = client.get(url).headers
         assert headers["X-Content-Type-Options"] == "nosniff", url
@@ -287,6 +296,7 @@ def test_security_headers_and_csp_allow_only_self(app, client):
 
 
 def test_templates_hold_no_inline_script_or_style_the_csp_would_block(app):
+    """ASVS V14.4.3: no inline script or style, so the CSP needs no 'unsafe-inline'."""
     from pathlib import Path
 
     root = Path(app.root_path) / "templates"

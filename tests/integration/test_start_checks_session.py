@@ -69,6 +69,7 @@ def test_a_start_is_one_statement_once_the_worker_knows_the_paper(open_paper, ma
 
 
 def test_a_closed_session_starts_nothing(open_paper, make_client):
+    """ASVS V3.3.1: a signed-out session starts no attempt."""
     web = _signed_in(make_client, "a")
     db.session.execute(delete(LoginSession))
     db.session.commit()
@@ -78,6 +79,7 @@ def test_a_closed_session_starts_nothing(open_paper, make_client):
 
 
 def test_a_one_time_password_is_changed_first(open_paper, make_client):
+    """ASVS V2.3.1: no start before a one-time password is changed."""
     web = _signed_in(make_client, "a")
     db.session.scalar(select(User).where(User.username == "a")).must_change_password = True
     db.session.commit()

@@ -65,6 +65,7 @@ def test_a_submission_is_seven_statements_graded_once(sitting, make_client):  # 
 
 
 def test_a_closed_session_submits_nothing(sitting):  # noqa: F811
+    """ASVS V3.3.1: a signed-out session submits nothing."""
     web, user, attempt, item = sitting
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
     db.session.commit()
@@ -74,6 +75,7 @@ def test_a_closed_session_submits_nothing(sitting):  # noqa: F811
 
 
 def test_someone_elses_attempt_is_missing_and_stays_open(sitting, make_client):  # noqa: F811
+    """ASVS V4.2.1: someone else's attempt cannot be submitted (IDOR)."""
     web, user, attempt, item = sitting
     person("o", Role.STAFF)
     other = make_client()
@@ -84,6 +86,7 @@ def test_someone_elses_attempt_is_missing_and_stays_open(sitting, make_client): 
 
 
 def test_a_one_time_password_is_changed_before_submitting(sitting):  # noqa: F811
+    """ASVS V2.3.1: no submission before a one-time password is changed."""
     web, user, attempt, item = sitting
     db.session.get(User, user.id).must_change_password = True
     db.session.commit()
