@@ -6,7 +6,7 @@ Decisions:
 - Tables are read too, row by row and cell by cell, each cell's paragraphs as lines, as if
   the table were written out (banks kept one item per row — 题干 | 选项 | 答案 — read as
   that item; a cell merged across columns is read once). Tables nested in cells are not.
-- Word's automatic numbering (a list style numbering the items 1. 2. 3. or the options
+- Word's automatic numbering (of the paragraph or of its style, e.g. List Number, numbering the items 1. 2. 3. or the options
   A. B. C.) is not in the paragraph's text; it is written back in front of it for the common
   formats (1 2 3, 一 二 三, A B C, a b c, ①). A paragraph numbered in any other format is
   reported as a notice, since its number is missing from what is read.
@@ -121,8 +121,7 @@ class _Numbering:
 
     def prefix(self, paragraph: Paragraph) -> str | None:
         """The number Word shows before the paragraph ("" when none; None if unreadable)."""
-        ppr = paragraph._p.pPr
-        num_pr = ppr.numPr if ppr is not None else None
+        num_pr = _num_pr(paragraph)
         if num_pr is None or num_pr.numId is None:
             return ""
         num_id = str(num_pr.numId.val)
@@ -146,6 +145,25 @@ class _Numbering:
                 return None
             shown = shown.replace(f"%{n + 1}", value)
         return shown + ("" if shown.endswith((" ", "\t", "、")) else " ")
+
+
+def _num_pr(paragraph: Paragraph):
+    """The paragraph's list numbering, its own or its style's (List Number and the like)."""
+    ppr = paragraph._p.pPr
+    if ppr is not None and ppr.numPr is not None:
+        return ppr.numPr
+    try:
+        style = paragraph.style
+    except (KeyError, ValueError):
+        return None
+    for _ in range(10):  # a style's base styles, as Word follows them
+        if style is None:
+            return None
+        ppr = style.element.pPr
+        if ppr is not None and ppr.numPr is not None:
+            return ppr.numPr
+        style = style.base_style
+    return None
 
 
 def _format(fmt: str, n: int) -> str | None:

@@ -284,6 +284,16 @@ class _Reader:
                     f"也不接着{_block_name(item)}中的编号：请检查题号",
                 )
             return
+        if (
+            OPTION_START_RE.match(text)
+            and item is not None
+            and item.kind in CHOICE
+            and item.phase == "explanation"
+        ):
+            self.error(
+                number, text, "像是选项，却写在上一题的解析之后：这一题是否漏了题号？", stray=True
+            )
+            return
         if OPTION_START_RE.match(text) and item is not None and item.phase in ("stem", "options"):
             if item.kind in CHOICE:
                 self.options(number, text)
@@ -524,4 +534,4 @@ def _blank_answers(text: str, blanks: int) -> list[list[str]] | None:
                 break
     if len(parts) != blanks:
         return None
-    return [[restore(alt) for alt in ALTERNATIVE_RE.split(part) if alt.strip()] for part in parts]
+    return [[restore(alt) for alt in ALTERNATIVE_RE.split(part)] for part in parts]
