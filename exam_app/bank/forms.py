@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from exam_app.content.importers import IMPORTERS
 from exam_app.grading import FILL_RULES, KIND_LABELS, MULTI_RULES
 from exam_app.web.choices import choices
 
@@ -90,21 +91,29 @@ class CaseForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("文件", validators=[FileRequired("请选择要导入的文件。")])
+    """A file, or text pasted into the box (one of the two); the batch's topic and difficulty."""
+
+    file = FileField("文件（Word .docx、Excel .xlsx、GIFT、Aiken）")
+    text = TextAreaField(
+        "或粘贴题目文本（写法与 Word 题库相同：大题标题、题号、选项、答案、解析）",
+        validators=[Optional(), Length(max=2_000_000)],
+    )
     format = SelectField(
         "格式",
         choices=choices(
-            [
-                ("", "按扩展名判断"),
-                ("excel", "Excel（.xlsx）"),
-                ("gift", "Moodle GIFT"),
-                ("aiken", "Aiken"),
-            ]
-        ),  # fmt: skip
+            [("", "按扩展名判断（粘贴的文本按 Word 题库写法读）")]
+            + [(key, importer.label) for key, importer in IMPORTERS.items()]
+        ),
         default="",
     )
     topic = StringField(
-        "知识点（文件中没有写知识点的题目归入此处）", validators=[Optional(), Length(max=100)]
+        "知识点（文件中没有写知识点的题目归入此处；Word、文本、Aiken 必填）",
+        validators=[Optional(), Length(max=100)],
+    )
+    difficulty = SelectField(
+        "难度（Word、文本、GIFT、Aiken 的题目；Excel 按其“难度”列）",
+        choices=choices((str(n), str(n)) for n in range(1, 6)),
+        default="3",
     )
 
 

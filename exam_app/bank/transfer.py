@@ -12,13 +12,14 @@ from sqlalchemy import select
 from exam_app.bank import bp
 from exam_app.bank.forms import ApplyImportForm, ImportForm
 from exam_app.content.excel import write_workbook
+from exam_app.content.importers import IMPORTERS, PASTE_DEFAULT
 from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
 from exam_app.models import BankImport
 from exam_app.services import ServiceError
 from exam_app.services.bank_transfer import (
-    FORMAT_LABELS,
     MAX_UPLOAD,
+    PASTED_NAME,
     apply_staged,
     export_bank,
     guess_format,
@@ -44,15 +45,30 @@ def import_upload():
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        data = upload.stream.read(MAX_UPLOAD + 1)
-        fmt = form.format.data or guess_format(upload.filename or "")
-        if fmt is None:
+        pasted = (form.text.data or "").strip()
+        fmt = form.format.data or None
+        if upload and upload.filename and pasted:
+            form.text.errors = ["请只选择文件或只粘贴文本，不要两样都给。"]
+        elif upload and upload.filename:
+            data, filename = upload.stream.read(MAX_UPLOAD + 1), upload.filename
+            fmt = fmt or guess_format(filename)
+        elif pasted:
+            data, filename = pasted.encode("utf-8"), PASTED_NAME
+            fmt = fmt or PASTE_DEFAULT
+            if not IMPORTERS[fmt].pasteable:
+                form.format.errors = ["粘贴的文本只能按 Word/文本、GIFT 或 Aiken 的写法读取。"]
+        else:
+            form.file.errors = ["请选择要导入的文件，或粘贴题目文本。"]
+        if form.errors:
+            pass
+        elif fmt is None:
             form.format.errors = ["无法从扩展名判断格式，请选择格式。"]
         else:
             try:
                 staged = stage_import(
-                    data, upload.filename or "upload", fmt, form.topic.data or "", user=current_user
-                )
+                    data, filename, fmt, form.topic.data or "", user=current_user,
+                    difficulty=int(form.difficulty.data or 3),
+                )  # fmt: skip
             except ServiceError as e:
                 getattr(form, e.field or "file").errors = [e.message]
             else:
@@ -76,7 +92,7 @@ def import_preview(import_id: int):
         staged=staged,
         plan=preview_staged(staged),
         form=ApplyImportForm(),
-        format_label=FORMAT_LABELS[staged.format],
+        format_label=IMPORTERS[staged.format].label,
         kind_labels=KIND_LABELS,
     )
 

@@ -1,4 +1,4 @@
-"""What an import file (Excel, GIFT, Aiken) reads into, and the id rules the readers share."""
+"""What an import file (Excel, GIFT, Aiken, Word/text) reads into, and the id rules the readers share."""
 
 from __future__ import annotations
 
@@ -22,10 +22,18 @@ class ImportedBank:
     errors: list[ContentError] = field(default_factory=list)  # any error: import nothing
     skipped: list[ContentError] = field(default_factory=list)  # kinds we do not have
     warnings: list[ContentError] = field(default_factory=list)  # imported, needs work
+    # Where a line is, when a line number is not what the lead sees (a Word file's
+    # "第 3 段" or "表格 1 第 2 行第 1 列"); lines not named here are "第 N 行".
+    places: dict[int, str] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def place(self, line: int) -> str:
+        if not line:
+            return "文件"
+        return self.places.get(line) or f"第 {line} 行"
 
 
 MAX_TEXT_BYTES = 5_000_000

@@ -79,7 +79,9 @@ class BankImport(db.Model):
     """
 
     __tablename__ = "bank_imports"
-    __table_args__ = (CheckConstraint("format in ('excel', 'gift', 'aiken')", name="format"),)
+    __table_args__ = (
+        CheckConstraint("format in ('excel', 'gift', 'aiken', 'word', 'text')", name="format"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     filename: Mapped[str] = mapped_column(String(200))
@@ -87,6 +89,8 @@ class BankImport(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
     sha256: Mapped[str] = mapped_column(String(64))
     default_topic: Mapped[str] = mapped_column(String(100), default="")
+    # For formats that carry no difficulty (Word, text, GIFT, Aiken); None before it existed.
+    default_difficulty: Mapped[int | None]
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     applied_at: Mapped[datetime | None]

@@ -1,4 +1,4 @@
-"""Import a file (Excel, GIFT, Aiken) into the bank, all or nothing; export the bank.
+"""Import a file (Excel, GIFT, Aiken, Word or pasted text) into the bank, all or nothing; export the bank.
 
 An import is planned first (what is new, what changes, what is refused) so the lead sees
 it before anything is written; applying re-plans against the bank as it is then. Items
@@ -16,12 +16,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from exam_app.content import CaseSpec, ContentError, QuestionSpec
-from exam_app.content.aiken import read_aiken
 from exam_app.content.excel import write_workbook
-from exam_app.content.excel_read import read_workbook
-from exam_app.content.gift import read_gift
 from exam_app.content.gift_write import write_gift
 from exam_app.content.imported import ImportedBank
+from exam_app.content.importers import IMPORTERS, format_names, read_import
+from exam_app.content.importers import guess_format as guess_format
 from exam_app.content.stored import case_checksum, case_record
 from exam_app.extensions import db
 from exam_app.models import BankImport, Case, Question, User
@@ -30,29 +29,25 @@ from exam_app.services.bank_history import case_spec_of, spec_of, write_case, wr
 from exam_app.services.errors import ServiceError
 from exam_app.services.uploads import check_upload
 
-READERS = {"excel": read_workbook, "gift": read_gift, "aiken": read_aiken}
-FORMAT_LABELS = {"excel": "Excel", "gift": "GIFT", "aiken": "Aiken"}
 MAX_UPLOAD = 5 * 1024 * 1024
 STALE_AFTER = timedelta(days=1)
+PASTED_NAME = "粘贴的文本"
 
 
-def guess_format(filename: str) -> str | None:
-    name = filename.lower()
-    if name.endswith((".xlsx", ".xlsm")):
-        return "excel"
-    if name.endswith((".gift", ".gift.txt")):
-        return "gift"
-    return None
+def _check_format(fmt: str) -> None:
+    if fmt not in IMPORTERS:
+        raise ServiceError(f"请选择文件格式：{format_names()}。", field="format")
 
 
-def read_file(data: bytes, filename: str, fmt: str, default_topic: str = "") -> ImportedBank:
-    if fmt not in READERS:
-        raise ServiceError("请选择文件格式：Excel、GIFT 或 Aiken。", field="format")
+def read_file(
+    data: bytes, filename: str, fmt: str, default_topic: str = "", difficulty: int = 3
+) -> ImportedBank:
+    _check_format(fmt)
     if len(data) > MAX_UPLOAD:
         result = ImportedBank()
         result.errors.append(ContentError(filename, 0, "文件过大：最多 5 MB"))
         return result
-    return READERS[fmt](data, filename, default_topic.strip())
+    return read_import(data, filename, fmt, default_topic, difficulty)
 
 
 @dataclass
@@ -155,21 +150,25 @@ def apply_plan(
 
 def import_file(
     data: bytes, filename: str, fmt: str, *, user: User | None, reviewed: bool = False,
-    default_topic: str = "",
+    default_topic: str = "", difficulty: int = 3,
 ) -> ImportPlan:  # fmt: skip
     """Read, plan and apply at once (the CLI). Raises ServiceError if anything is wrong."""
-    plan = plan_import(read_file(data, filename, fmt, default_topic))
+    plan = plan_import(read_file(data, filename, fmt, default_topic, difficulty))
     if plan.ok:
         apply_plan(plan, user=user, reviewed=reviewed, note=f"导入：{filename}")
     return plan
 
 
 def stage_import(
-    data: bytes, filename: str, fmt: str, default_topic: str, *, user: User
+    data: bytes, filename: str, fmt: str, default_topic: str, *, user: User, difficulty: int = 3
 ) -> BankImport:
-    """Keep an upload for its preview; previews older than a day that were never applied go."""
-    if fmt not in READERS:
-        raise ServiceError("请选择文件格式：Excel、GIFT 或 Aiken。", field="format")
+    """Keep an upload (or pasted text) for its preview; previews older than a day that were
+    never applied go."""
+    _check_format(fmt)
+    if IMPORTERS[fmt].needs_topic and not default_topic.strip():
+        raise ServiceError("这种格式的题目不含知识点：请填写知识点。", field="topic")
+    if difficulty not in (1, 2, 3, 4, 5):
+        raise ServiceError("难度应为 1 到 5。", field="difficulty")
     check_upload(data, filename, fmt, MAX_UPLOAD)  # by name and content, before it is kept
     db.session.execute(
         delete(BankImport).where(
@@ -182,6 +181,7 @@ def stage_import(
         data=data,
         sha256=hashlib.sha256(data).hexdigest(),
         default_topic=default_topic.strip()[:100],
+        default_difficulty=difficulty,
         created_by_id=user.id,
     )
     db.session.add(staged)
@@ -190,7 +190,15 @@ def stage_import(
 
 
 def preview_staged(staged: BankImport) -> ImportPlan:
-    return plan_import(read_file(staged.data, staged.filename, staged.format, staged.default_topic))
+    return plan_import(
+        read_file(
+            staged.data,
+            staged.filename,
+            staged.format,
+            staged.default_topic,
+            staged.default_difficulty or 3,
+        )
+    )
 
 
 def apply_staged(

@@ -16,10 +16,12 @@ from exam_app.services.errors import ServiceError
 
 EXTENSIONS = {
     "excel": (".xlsx", ".xlsm"),
+    "word": (".docx",),
     "gift": (".gift", ".txt"),
     "aiken": (".txt", ".aiken"),
+    "text": (),  # pasted into the page: no file name to check
 }
-LABELS = {"excel": "Excel", "gift": "GIFT", "aiken": "Aiken"}
+LABELS = {"excel": "Excel", "word": "Word", "gift": "GIFT", "aiken": "Aiken", "text": "文本"}
 # An .xlsx of 5 MB holding 50,000 rows unpacks to well under this.
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_PARTS = 1000
@@ -38,20 +40,27 @@ def check_upload(data: bytes, filename: str, fmt: str, limit: int) -> None:
     if len(data) > limit:
         raise _refuse(f"文件过大：最多 {limit // (1024 * 1024)} MB，请分批导入。")
     allowed = EXTENSIONS[fmt]
-    if not filename.lower().endswith(allowed):
+    if allowed and not filename.lower().endswith(allowed):
         raise _refuse(f"文件扩展名与格式不符：{LABELS[fmt]} 文件应以 {'、'.join(allowed)} 结尾。")
     if fmt == "excel":
-        _check_xlsx(data)
+        _check_package(
+            data,
+            "Excel（.xlsx）",
+            "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 后再上传。",
+        )
+    elif fmt == "word":
+        _check_package(
+            data, "Word（.docx）", "这是旧版 Word（.doc）文件：请在 Word 中另存为 .docx 后再上传。"
+        )
     else:
         _check_text(data, LABELS[fmt])
 
 
-def _check_xlsx(data: bytes) -> None:
+def _check_package(data: bytes, kind: str, old_format: str) -> None:
+    """An Office file (.xlsx, .docx): a ZIP package of sane size, not an old binary one."""
     if data[:4] == _OLE:
-        raise _refuse("这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 后再上传。")
-    not_xlsx = (
-        "文件内容不是 Excel（.xlsx）文件（可能只是改了扩展名）：请上传用 Excel 保存的 .xlsx 文件。"
-    )
+        raise _refuse(old_format)
+    not_xlsx = f"文件内容不是 {kind}文件（可能只是改了扩展名）：请上传用 Office 保存的文件。"
     if data[:4] != _ZIP:
         raise _refuse(not_xlsx)
     try:
@@ -62,7 +71,7 @@ def _check_xlsx(data: bytes) -> None:
     if "[Content_Types].xml" not in {p.filename for p in parts}:
         raise _refuse(not_xlsx)
     if len(parts) > MAX_PARTS or sum(p.file_size for p in parts) > MAX_UNPACKED:
-        raise _refuse("Excel 文件解压后过大，无法读取：请删去多余的工作表、图片后重试。")
+        raise _refuse(f"{kind}文件解压后过大，无法读取：请删去多余的工作表、图片后重试。")
 
 
 def _check_text(data: bytes, label: str) -> None:

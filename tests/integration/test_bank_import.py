@@ -182,3 +182,107 @@ def test_cli_import_of_a_bad_file_fails_and_names_the_line(app, runner, tmp_path
         and "未导入任何内容" in result.output
     )
     assert _count() == before
+
+
+# -- Word banks and pasted text ------------------------------------------------------------
+
+
+def _word_items():
+    from tests.word_banks import EXPECTED
+
+    return len(EXPECTED)
+
+
+def test_cli_imports_a_word_bank_of_every_layout_as_drafts(app, runner, tmp_path):
+    from tests.word_banks import EVERY_LAYOUT, docx_bytes
+
+    path = tmp_path / "题库.docx"
+    path.write_bytes(docx_bytes(EVERY_LAYOUT))
+    before = _count()
+    args = ["content", "import", str(path), "--topic", "Word 导入", "--difficulty", "2"]
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert f"新增 {_word_items()} 题" in result.output and "（第 1 段）" in result.output
+    assert _count() == before + _word_items()
+    rows = db.session.scalars(select(Question).where(Question.topic == "Word 导入")).all()
+    assert {r.status for r in rows} == {"draft"} and {r.difficulty for r in rows} == {2}
+    assert sorted(r.kind for r in rows) == sorted(k for k, _ in __import__(
+        "tests.word_banks", fromlist=["EXPECTED"]).EXPECTED)  # fmt: skip
+    again = runner.invoke(args=args)
+    assert f"新增 0 题，更新 0 题，未变 {_word_items()} 题" in again.output
+
+
+def test_cli_refuses_a_malformed_word_bank_and_names_the_paragraph(app, runner, tmp_path):
+    from tests.word_banks import EVERY_LAYOUT, docx_bytes
+
+    path = tmp_path / "坏.docx"
+    bad = EVERY_LAYOUT.replace("答案：√", "答案：也许")
+    path.write_bytes(docx_bytes(bad))
+    before = _count()
+    result = runner.invoke(args=["content", "import", str(path), "--topic", "Word 导入"])
+    assert result.exit_code != 0 and "未导入任何内容" in result.output
+    paragraph = bad.split("\n").index("答案：也许") + 1
+    assert (
+        f"（第 {paragraph} 段）第 2 题「2. 用户应按时交纳电费。」判断题答案“也许”" in result.output
+    )
+    assert _count() == before
+
+
+def test_web_imports_a_word_bank_after_showing_every_item(app, lead):
+    from tests.word_banks import EVERY_LAYOUT, docx_bytes
+
+    before = _count()
+    response = _upload(
+        lead, docx_bytes(EVERY_LAYOUT), "题库.docx", topic="Word 导入", difficulty="4"
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    preview = lead.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"新增 {_word_items()} 题" in preview and "Word 题库" in preview
+    assert "第 4 段" in preview and "1‰至3‰ ✓" in preview  # each item as it will be stored
+    assert "峰谷 或 峰谷分时" in preview and "错误（×）" in preview and "重大投诉" in preview
+    assert "作为标题未导入" in preview and "确认导入" in preview
+    assert _count() == before
+    staged = db.session.scalars(select(BankImport)).one()
+    assert lead.post(f"/bank/import/{staged.id}/apply", {}).status_code == 302
+    rows = db.session.scalars(select(Question).where(Question.topic == "Word 导入")).all()
+    assert len(rows) == _word_items() and {r.status for r in rows} == {"draft"}
+    assert {r.difficulty for r in rows} == {4}
+
+
+def test_web_imports_pasted_text(app, lead):
+    text = "一、判断题（每题1分）\n1. 用户应按时交纳电费。（√）\n2. 欠费可随意停电。\n答案：×"
+    response = lead.post("/bank/import", {"text": text, "topic": "粘贴导入", "difficulty": "3"})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    preview = lead.get(response.headers["Location"]).get_data(as_text=True)
+    assert "新增 2 题" in preview and "粘贴的文本" in preview and "第 2 行" in preview
+    staged = db.session.scalars(select(BankImport)).one()
+    assert staged.format == "text"
+    lead.post(f"/bank/import/{staged.id}/apply", {})
+    rows = db.session.scalars(select(Question).where(Question.topic == "粘贴导入")).all()
+    assert sorted(r.stem for r in rows) == ["欠费可随意停电。", "用户应按时交纳电费。"]
+
+
+def test_web_preview_of_a_malformed_word_bank_names_each_place_and_imports_nothing(app, lead):
+    from tests.word_banks import docx_bytes
+
+    data = docx_bytes(
+        "一、计算题（每题5分）\n二、单选题（每题2分）\n1. 题（  ）\nA．甲 B．乙\n答案：A\n这一段认不出",
+        table_rows=[["2. 题二", "A．甲 B．乙", "答案：Z"]],
+    )
+    before = _count()
+    response = _upload(lead, data, "坏.docx", topic="Word 导入")
+    preview = lead.get(response.headers["Location"]).get_data(as_text=True)
+    assert "有 3 处错误，整个文件都不能导入" in preview and "确认导入" not in preview
+    assert "第 1 段：「一、计算题（每题5分）」大题题型“计算题”无法识别" in preview
+    assert "第 6 段：「这一段认不出」无法识别" in preview
+    assert "表格 1 第 1 行第 3 列：第 2 题「2. 题二」答案“Z”应为选项中的字母" in preview
+    staged = db.session.scalars(select(BankImport)).one()
+    page = lead.post(f"/bank/import/{staged.id}/apply", {}, follow_redirects=True).text
+    assert "未导入任何内容" in page and _count() == before
+
+
+def test_web_import_needs_a_file_or_text_and_a_topic_for_word(app, lead):
+    page = lead.post("/bank/import", {"topic": "x"}).get_data(as_text=True)
+    assert "请选择要导入的文件，或粘贴题目文本" in page
+    page = lead.post("/bank/import", {"text": "一、判断题\n1. 甲（√）"}).get_data(as_text=True)
+    assert "请填写知识点" in page

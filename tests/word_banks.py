@@ -1,0 +1,88 @@
+"""A Chinese question bank in every layout the Word/text importer reads, and .docx builders."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+
+EVERY_LAYOUT = """供电营业知识题库（2026 年版）
+
+一、单项选择题（每题2分，共8分）
+1. 用户逾期未交电费，供电企业可以每日按电费总额的（  ）加收违约金。
+A．1‰至2‰
+B．1‰至3‰
+C．2‰至5‰
+答案：B
+解析：《电力供应与使用条例》第三十九条。
+2、居民用户的计量装置由谁负责安装？
+A．用户　B．供电企业　C．物业　D．开发商
+【答案】B
+（3）客服接听电话应在铃响几声内接起？
+Ａ．3声 Ｂ．5声 Ｃ．7声 答案：A
+4．下列说法正确的是（　）。（5分）
+（1）投诉须登记
+（2）回访须录音
+A.（1）  B.（2）  C.（1）（2）
+答案：C
+二、多项选择题（每小题3分）
+1．下列属于“四声服务”的有（　）。
+A.来有欢迎声 B.问有应答声 C.走有送别声 D.骂有回骂声
+正确答案：A、B、C
+【解析】服务规范第 3 条。
+2．客服人员应做到（　）。
+A、耐心 B、细致
+C、推诿
+【答案】AB
+三、判断题（每题1分）
+1. 供电企业可以随意停电。（×）
+2. 用户应按时交纳电费。
+答案：√
+3. 欠费满 30 日可依法停电。
+答案：正确
+4. 投诉可以不登记。
+答案：错误
+四、填空题（每空1分）
+1. 居民分时电价分为______和丰枯两类。
+答案：峰谷/峰谷分时
+2. 违约金按（  ）至（  ）计算，单位为（ ）。
+答案：千分之一；千分之三；“元/日”
+3. 客服三声是（  ）、（  ）。
+答案：来有迎声、走有送声
+五、简答题（每题10分）
+1. 简述投诉处理的时限要求。
+参考答案：
+（1）一般投诉 5 个工作日内处理完毕。
+（2）重大投诉 24 小时内上报。
+
+回访应在处理后 3 日内完成。
+2. 说明文明用语的要求。（8分）
+【参考答案】
+使用“您好”“请”“谢谢”。
+不说服务忌语。
+【解析】见服务规范。
+"""
+
+# (kind, points) of every item above, in order
+EXPECTED = [
+    ("single", "2"), ("single", "2"), ("single", "2"), ("single", "5"),
+    ("multi", "3"), ("multi", "3"),
+    ("tf", "1"), ("tf", "1"), ("tf", "1"), ("tf", "1"),
+    ("fill", "1"), ("fill", "3"), ("fill", "2"),
+    ("essay", "10"), ("essay", "8"),
+]  # fmt: skip
+
+
+def docx_bytes(text: str, *, table_rows: list[list[str]] | None = None) -> bytes:
+    """A .docx with one paragraph per line of `text` (then a table, if rows are given)."""
+    document = Document()
+    for line in text.split("\n"):
+        document.add_paragraph(line)
+    if table_rows:
+        table = document.add_table(rows=len(table_rows), cols=len(table_rows[0]))
+        for r, row in enumerate(table_rows):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
