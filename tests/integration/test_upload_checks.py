@@ -99,8 +99,19 @@ def _refused(response, message: str) -> None:
         (PNG, "题库.gift", "", "GIFT 文件应为 UTF-8"),
         (PNG, "题库.txt", "aiken", "Aiken 文件应为 UTF-8"),
         (b"::a:: x {T}\x00\n", "题库.gift", "", "含有二进制内容"),
+        (PNG, "题库.docx", "word", "不是 Word（.docx）文件"),
+        (OLD_XLS, "题库.docx", "word", "旧版 Word（.doc）"),
     ],
-    ids=["png-as-xlsx", "text-as-xlsx", "xls-as-xlsx", "png-as-gift", "png-as-aiken", "nul"],
+    ids=[
+        "png-as-xlsx",
+        "text-as-xlsx",
+        "xls-as-xlsx",
+        "png-as-gift",
+        "png-as-aiken",
+        "nul",
+        "png-as-docx",
+        "doc-as-docx",
+    ],  # fmt: skip
 )
 def test_a_bank_file_whose_content_is_not_its_format_is_refused(lead, data, name, fmt, message):
     """ASVS V12.2.1: a bank upload is checked by its content (ZIP package, UTF-8 text), not
