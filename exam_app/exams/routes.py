@@ -162,7 +162,9 @@ def submit(attempt_id: int):
             return refusal
         submitted = attempt_service.submit(_own_attempt(attempt_id))
     if submitted:
-        flash("已交卷。客观题已自动评分，主观题将由阅卷人评阅。", "success")
+        # Only that: the result page says what comes next (the result, or what it waits for),
+        # and an all-objective paper promises no 主观题评阅.
+        flash("已交卷。", "success")
     return redirect(url_for("exams.result", attempt_id=attempt_id))
 
 
