@@ -12,6 +12,7 @@ from werkzeug.serving import make_server
 
 from exam_app import create_app
 from exam_app.extensions import db
+from tests.helpers import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -65,3 +66,16 @@ def page(chromium, live):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def sign_in(page, username: str, password: str = PASSWORD) -> None:
+    """Through the sign-in form, as a person does (the page's base URL is the live server)."""
+    page.goto("/login")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+
+
+def fits_the_screen(page) -> bool:
+    """Nothing scrolls sideways at the page's width."""
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")

@@ -13,8 +13,8 @@ from werkzeug.serving import make_server
 from exam_app import create_app
 from exam_app.extensions import db
 from exam_app.models import Role
+from tests.browser.conftest import fits_the_screen, sign_in
 from tests.factories import person
-from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -71,17 +71,6 @@ def browser_at(request, chromium, server):
         context.close()
 
 
-def _login(page, username, password=PASSWORD):
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
-
-
-def _fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def _shot(page, tmp_path, name):
     page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
 
@@ -91,14 +80,14 @@ def test_an_admin_disables_an_account_and_the_person_is_signed_out(browser_at, t
     staff = person("zhang", Role.STAFF)
 
     theirs = browser_at()
-    _login(theirs, "zhang")
+    sign_in(theirs, "zhang")
     theirs.wait_for_url("**/exams/")
     assert theirs.get_by_role("heading", name="我的考试").is_visible()
 
     admin = browser_at()
-    _login(admin, "admin")
+    sign_in(admin, "admin")
     admin.wait_for_url("**/admin/users")
-    assert _fits_the_screen(admin)
+    assert fits_the_screen(admin)
     _shot(admin, tmp_path, f"users-{browser_at.width}")
     admin.locator(f"a[href='/admin/users/{staff.id}']").click()
     admin.wait_for_url(f"**/admin/users/{staff.id}")
@@ -110,14 +99,14 @@ def test_an_admin_disables_an_account_and_the_person_is_signed_out(browser_at, t
     )
     assert admin.locator("#account-state").text_content() == "已停用"
     assert admin.get_by_role("button", name="恢复账号").is_visible()
-    assert _fits_the_screen(admin)
+    assert fits_the_screen(admin)
     _shot(admin, tmp_path, f"edit-{browser_at.width}")
 
     # Their next page: the sign-in form, and signing in again is refused plainly.
     theirs.get_by_role("link", name="我的考核档案").click()
     theirs.wait_for_url("**/login**")
     assert theirs.get_by_role("heading", name="登录").is_visible()
-    _login(theirs, "zhang")
+    sign_in(theirs, "zhang")
     assert "该账号已停用，无法登录" in theirs.locator(".flash").first.text_content()
     assert "/login" in theirs.url
 
@@ -125,7 +114,7 @@ def test_an_admin_disables_an_account_and_the_person_is_signed_out(browser_at, t
 def test_a_new_account_sets_its_own_password_at_first_sign_in(browser_at, tmp_path):
     person("admin", Role.ADMIN)
     admin = browser_at()
-    _login(admin, "admin")
+    sign_in(admin, "admin")
     admin.wait_for_url("**/admin/users")
     admin.fill("input[name=username]", "newbie")
     admin.fill("input[name=name]", "王新")
@@ -139,10 +128,10 @@ def test_a_new_account_sets_its_own_password_at_first_sign_in(browser_at, tmp_pa
     assert admin.get_by_role("cell", name="待设密码").is_visible()
 
     page = browser_at()
-    _login(page, "newbie", one_time)
+    sign_in(page, "newbie", one_time)
     page.wait_for_url("**/account/password")
     assert "请先设置您自己的密码" in page.locator("#must-change").text_content()
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
     _shot(page, tmp_path, f"must-change-{browser_at.width}")
     # No menu yet, and any other page brings them back here.
     assert page.get_by_role("link", name="我的考试").count() == 0
@@ -165,5 +154,5 @@ def test_a_new_account_sets_its_own_password_at_first_sign_in(browser_at, tmp_pa
 
     # The next sign-in uses the new password and goes straight to work.
     later = browser_at()
-    _login(later, "newbie", "wang-xin-2026")
+    sign_in(later, "newbie", "wang-xin-2026")
     later.wait_for_url("**/exams/")

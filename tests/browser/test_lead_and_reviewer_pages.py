@@ -16,8 +16,8 @@ from exam_app.models import AttemptItem, Paper, Question, Review, Role
 from exam_app.models.base import utcnow
 from exam_app.services import papers as paper_service
 from exam_app.services.attempts import save_answer, start_attempt
+from tests.browser.conftest import sign_in
 from tests.factories import key_response, person
-from tests.helpers import PASSWORD
 from tests.marking_fixtures import fresh, marking_paper, sit
 
 pytestmark = pytest.mark.browser
@@ -38,13 +38,6 @@ def sized(request, chromium, live):
     context.close()
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
 def _no_sideways_scroll(page):
     width = page.viewport_size["width"]
     assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -59,7 +52,7 @@ def test_a_reviewer_sees_the_running_total_and_cannot_send_more_than_full_marks(
     item.points = Decimal(8)  # the rubric's 4 + 6 can add up to more than the item carries
     db.session.commit()
 
-    _login(page, "alice")
+    sign_in(page, "alice")
     page.goto(f"/review/items/{answer.id}")
     page.get_by_role("button", name="领取").click()
     total = page.locator(".rubric-total")
@@ -115,7 +108,7 @@ def test_a_lead_picks_items_publishes_after_confirming_and_watches_the_sitting(s
     first, second = _two_single_items()
 
     page.clock.install()  # the monitor's 10-second refresh is run forward below
-    _login(page, "lead")
+    sign_in(page, "lead")
     page.goto(f"/papers/{paper.id}")
     page.get_by_label("题干或题号").fill("违约金")
     page.locator("#picker-filter select[name=kind]").select_option(label="单选")

@@ -16,8 +16,8 @@ from exam_app.extensions import db
 from exam_app.models import Attempt, Question, Role
 from exam_app.models.base import utcnow
 from exam_app.services import papers as paper_service
+from tests.browser.conftest import fits_the_screen, sign_in
 from tests.factories import ESSAY_TOPIC, person
-from tests.helpers import PASSWORD
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": 1366, "phone": 390}
@@ -60,17 +60,6 @@ def sized(request, chromium, live):
     context.close()
 
 
-def _login(page, username):
-    page.goto("/login")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-
-
-def _fits_the_screen(page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def _uncovered(page, selector: str) -> bool:
     """The element is on screen and nothing (the sticky bar, the bottom bar) lies over it."""
     return page.evaluate(
@@ -104,14 +93,14 @@ def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_s
     staff = person("xiaowang", Role.STAFF)
     sitting_paper(lead)
     page.clock.install()
-    _login(page, "xiaowang")
+    sign_in(page, "xiaowang")
     page.get_by_role("link", name="开始考试").click()
 
     # 考试须知: the rules before the clock; nothing has started yet.
     expect(page.get_by_role("heading", name="考试须知")).to_be_visible()
     notice = page.locator("main").inner_text()
     assert "20 分钟" in notice and "12 题任选 5 题作答" in notice and "自动保存" in notice
-    assert "超过 5 次将自动交卷" in notice and _fits_the_screen(page)
+    assert "超过 5 次将自动交卷" in notice and fits_the_screen(page)
     db.session.commit()
     assert db.session.scalar(select(Attempt.id).where(Attempt.user_id == staff.id)) is None
     page.get_by_role("button", name="开始作答").click()
@@ -139,7 +128,7 @@ def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_s
     expect(page.locator('[data-nav="14"]')).to_have_attribute(
         "aria-label", "第 14 题，未答，已标记"
     )
-    assert _fits_the_screen(page)
+    assert fits_the_screen(page)
 
     # Every single choice answered, and exactly five of the twelve in the 任选 section.
     for position in range(1, 5):
@@ -189,7 +178,7 @@ def test_the_dialog_names_what_is_missing(sized):
     lead = person("lead", Role.LEAD)
     person("xiaoli", Role.STAFF)
     sitting_paper(lead)
-    _login(page, "xiaoli")
+    sign_in(page, "xiaoli")
     page.get_by_role("link", name="开始考试").click()
     page.get_by_role("button", name="开始作答").click()
     page.wait_for_selector("#attempt")
