@@ -10,7 +10,8 @@ from datetime import timedelta
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper, User
 from exam_app.models.base import utcnow
-from exam_app.services.attempts import save_answer, start_attempt, submit
+from exam_app.services.attempts import start_attempt, submit
+from exam_app.services.autosave import save_answer
 from exam_app.services.papers import add_fixed_section, create_paper, publish
 from tests.factories import first_of_kind
 from tests.marking_fixtures import ANSWER, essay_question

@@ -12,7 +12,8 @@ from decimal import Decimal
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper, Question, User
 from exam_app.models.base import utcnow
-from exam_app.services.attempts import save_answer, start_attempt, submit
+from exam_app.services.attempts import start_attempt, submit
+from exam_app.services.autosave import save_answer
 from exam_app.services.papers import add_fixed_section, create_paper, publish
 
 ESSAY_UID = "marking-test-essay"

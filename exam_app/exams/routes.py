@@ -10,7 +10,7 @@ from exam_app.extensions import db, login_manager
 from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
-from exam_app.services import ServiceError, attempt_page, my_exams, submission
+from exam_app.services import ServiceError, attempt_page, autosave, my_exams, submission
 from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
@@ -131,13 +131,13 @@ def save(attempt_id: int):
     data = data if isinstance(data, dict) else {}
     claim = current_user._get_current_object()  # a SessionClaim: checked by the UPDATE
     try:
-        result = attempt_service.save_by_id(attempt_id, claim.id, data.get("position"),
+        result = autosave.save_by_id(attempt_id, claim.id, data.get("position"),
                                             data.get("response"), data.get("seq"), claim=claim)  # fmt: skip
     except SessionEnded:
         return login_manager.unauthorized()
     except NotAllowed as e:  # the role or a one-time password, as the other pages answer
         return respond(403, e.message)
-    except attempt_service.SaveRefused as e:
+    except autosave.SaveRefused as e:
         return jsonify(ok=False, error=e.message, status=e.attempt_status), e.status
     except ServiceError as e:
         return jsonify(ok=False, error=e.message), e.status

@@ -15,7 +15,8 @@ from exam_app.extensions import db
 from exam_app.models import AttemptItem, Paper, Question, Review, Role
 from exam_app.models.base import utcnow
 from exam_app.services import papers as paper_service
-from exam_app.services.attempts import save_answer, start_attempt
+from exam_app.services.attempts import start_attempt
+from exam_app.services.autosave import save_answer
 from tests.browser.conftest import sign_in
 from tests.factories import key_response, person
 from tests.marking_fixtures import fresh, marking_paper, sit

@@ -12,7 +12,8 @@ from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Role, ScoreEvent
 from exam_app.models.base import utcnow
 from exam_app.services import ServiceError
-from exam_app.services.attempts import close_overdue, save_answer, start_attempt, submit
+from exam_app.services.attempts import close_overdue, start_attempt, submit
+from exam_app.services.autosave import save_answer
 from tests.factories import key_response, loop_paper, person
 
 
@@ -251,19 +252,19 @@ def test_the_deadline_is_the_time_limit_or_the_window_end_whichever_is_first(app
 def test_a_save_overtaken_by_a_submission_is_refused_not_lost(sitting, make_client, monkeypatch):
     """The save reads, then writes in a transaction of its own: a submission from another
     tab landing in between must make the save fail loudly, not vanish after grading."""
-    from exam_app.services import attempts as attempt_service
+    from exam_app.services import autosave  # where the save checks the answer
 
     web, attempt = sitting
     single = _item(attempt, "single")
     other_tab = make_client()
     other_tab.login("staff")
-    real_check = attempt_service.check_response
+    real_check = autosave.check_response
 
     def submitted_meanwhile(*args, **kw):
         other_tab.post(f"/exams/attempts/{attempt.id}/submit")
         return real_check(*args, **kw)
 
-    monkeypatch.setattr(attempt_service, "check_response", submitted_meanwhile)
+    monkeypatch.setattr(autosave, "check_response", submitted_meanwhile)
     late = _save(web, attempt, single.position, key_response(single.snapshot), 3)
     assert late.status_code == 409 and late.json["status"] in ("graded", "released", "submitted")
     assert "已交卷" in late.json["error"]

@@ -17,7 +17,8 @@ from exam_app.models import Attempt, AttemptItem, Role
 from exam_app.models.base import utcnow
 from exam_app.models.sign_in import LoginSession
 from exam_app.services.api_tokens import create_token
-from exam_app.services.attempts import save_answer, start_attempt
+from exam_app.services.attempts import start_attempt
+from exam_app.services.autosave import save_answer
 from exam_app.services.reviews import record_review
 from tests.factories import key_response, loop_paper, person
 from tests.marking_fixtures import marking_paper, marks, sit

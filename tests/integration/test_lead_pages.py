@@ -13,7 +13,8 @@ from exam_app.models import Paper, Question, Role
 from exam_app.models.base import utcnow
 from exam_app.services import papers as paper_service
 from exam_app.services.attempt_events import record_left_page
-from exam_app.services.attempts import save_answer, start_attempt, submit
+from exam_app.services.attempts import start_attempt, submit
+from exam_app.services.autosave import save_answer
 from tests.factories import key_response, loop_paper, person
 
 

@@ -11,7 +11,8 @@ import pytest
 from exam_app.models import Role
 from exam_app.models.base import utcnow
 from exam_app.services import papers as paper_service
-from exam_app.services.attempts import save_answer, start_attempt, submit
+from exam_app.services.attempts import start_attempt, submit
+from exam_app.services.autosave import save_answer
 from tests.factories import first_of_kind, key_response, loop_paper, person
 
 

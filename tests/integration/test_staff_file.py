@@ -110,7 +110,8 @@ def _objective_exam(lead, staff, count: int, title: str):
     from exam_app.models import Question
     from exam_app.models.base import utcnow
     from exam_app.services import papers as paper_service
-    from exam_app.services.attempts import save_answer, start_attempt
+    from exam_app.services.attempts import start_attempt
+    from exam_app.services.autosave import save_answer
     from exam_app.services.submission import submit
 
     now = utcnow()
