@@ -33,7 +33,8 @@ line, with its first characters, and the whole bank is refused):
 - Text before the first section heading (the bank's title) is not imported and is listed as
   a notice; text anywhere else that is not part of an item is an error.
 
-Pure: no Flask, no database, no python-docx (word_docx.py turns a .docx into these lines).
+Pure: no Flask, no database, no python-docx (word_docx.py turns a .docx into these lines;
+word_layouts.py holds the forms each line may take).
 """
 
 from __future__ import annotations
@@ -47,55 +48,32 @@ from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row, decod
 from .kinds import LABELS
 from .lines import nfkc, split_lines
 from .model import ContentError
-
-KIND_WORDS = {
-    "单项选择题": "single", "单选题": "single", "单项选择": "single", "单选": "single",
-    "多项选择题": "multi", "多选题": "multi", "多项选择": "multi", "多选": "multi",
-    "判断题": "tf", "是非题": "tf", "判断正误题": "tf", "判断": "tf",
-    "填空题": "fill", "填空": "fill",
-    "简答题": "essay", "问答题": "essay", "论述题": "essay", "简述题": "essay", "简答": "essay",
-}  # fmt: skip
-KIND_NAMES = {"single": "单选", "multi": "多选", "tf": "判断", "fill": "填空", "essay": "简答"}
-CHOICE = ("single", "multi")
-
-DIGIT = "0-9０-９"
-SPACE = r"[\s\u3000]"
-# 一、单项选择题（每题2分，共20分）  — the kind word ends in 题 or is a known short name.
-HEADING_RE = re.compile(
-    r"^[一二三四五六七八九十]{1,3}\s*[、.．]\s*([\u4e00-\u9fff]{1,10}?题)"
-    r"\s*(?:$|[（(:：，,\s](.*)$)"
+from .word_layouts import (
+    BLANK_RE,
+    CHOICE,
+    EACH_RE,
+    EXPLAIN_WORDS,
+    FALSE_WORDS,
+    FIELD_RE,
+    HEADING_RE,
+    INLINE_FIELD_RE,
+    INVISIBLE_RE,
+    ITEM_POINTS_RE,
+    KIND_NAMES,
+    KIND_WORDS,
+    NUMBER_RE,
+    OPTION_MARK_RE,
+    OPTION_START_RE,
+    TEXT_PHASES,
+    TF_AT_END_RE,
+    TRUE_WORDS,
+    blank_answers,
+    decimal_points,
+    excerpt,
+    family,
+    next_letter,
+    paragraphs,
 )
-EACH_RE = re.compile(rf"每\s*(小?题|空)\s*([{DIGIT}]{{1,4}}(?:[.．][{DIGIT}]{{1,2}})?)\s*分")
-NUMBER_RE = re.compile(
-    rf"^(?:([{DIGIT}]{{1,3}})\s*([.．、]|[)）])(?![{DIGIT}])|[（(]\s*([{DIGIT}]{{1,3}})\s*[)）])\s*(.*)$"
-)
-LETTER = "A-HＡ-Ｈ"
-OPTION_START_RE = re.compile(rf"^([{LETTER}])\s*[.．、)）]\s*")
-# A further option on the same line: after a space or straight after Chinese text.
-OPTION_MARK_RE = re.compile(
-    rf"(?:(?<=[\s\u3000])|(?<=[\u4e00-\u9fff。，；！？”’）)]))([{LETTER}])\s*[.．、)）]"
-)
-ANSWER_WORDS = r"(?:正确答案|参考答案|标准答案|答案)"
-EXPLAIN_WORDS = r"(?:答案解析|试题解析|解析)"
-FIELD_RE = re.compile(
-    rf"^(?:【\s*({ANSWER_WORDS}|{EXPLAIN_WORDS})\s*】\s*[:：]?|({ANSWER_WORDS}|{EXPLAIN_WORDS})"
-    r"\s*[:：])\s*(.*)$"
-)
-INLINE_FIELD_RE = re.compile(
-    rf"{SPACE}+(?=【\s*(?:{ANSWER_WORDS}|{EXPLAIN_WORDS})\s*】|(?:{ANSWER_WORDS}|{EXPLAIN_WORDS})\s*[:：])"
-)
-ITEM_POINTS_RE = re.compile(
-    rf"[（(]\s*(?:本题\s*)?([{DIGIT}]{{1,4}}(?:[.．][{DIGIT}]{{1,2}})?)\s*分\s*[)）]\s*[。.]?$"
-)
-TRUE_WORDS = {"√", "✓", "✔", "对", "正确", "是", "T", "TRUE", "Y"}
-FALSE_WORDS = {"×", "✗", "✘", "X", "错", "错误", "否", "F", "FALSE", "N"}
-TF_AT_END_RE = re.compile(r"[（(]\s*(√|✓|✔|×|✗|✘|[xX]|对|错|正确|错误)\s*[)）]\s*[。.]?$")
-BLANK_RE = re.compile(r"[（(][\s\u3000\u00a0]*[)）]|[_＿]{2,}")
-QUOTED_RE = re.compile(r"“([^”]*)”|\"([^\"]*)\"|「([^」]*)」")
-BLANK_SEPARATORS = (r"\s*[；;]\s*", r"\s*[、，,]\s*", rf"{SPACE}+")
-ALTERNATIVE_RE = re.compile(r"\s*[/／|｜]\s*")
-INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-TEXT_PHASES = ("stem", "explanation", "reference")
 
 
 def read_word_text(
@@ -128,16 +106,6 @@ def parse_word_text(
     ids = IdAssigner(result, name)
     result.questions = [ids.generated(spec, line) for spec, line in reader.pending]
     return result
-
-
-def excerpt(text: str, size: int = 16) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= size else text[:size] + "…"
-
-
-def family(mark: str) -> str:
-    """Numbering styles: 1. 1． 1、 are one family, 1） another, （1） a third."""
-    return "dot" if mark in ".．、" else "close"
 
 
 @dataclass
@@ -242,7 +210,7 @@ class _Reader:
             return
         points = per_blank = None
         for unit, value in EACH_RE.findall(rest):
-            amount = _decimal(value)
+            amount = decimal_points(value)
             if unit == "空":
                 per_blank = amount
             else:
@@ -371,11 +339,11 @@ class _Reader:
         assert item is not None
         item.phase = "options"
         marks = [(0, OPTION_START_RE.match(text))]
-        expected = _next_letter(nfkc(marks[0][1].group(1)))
+        expected = next_letter(nfkc(marks[0][1].group(1)))
         for mark in OPTION_MARK_RE.finditer(text, marks[0][1].end()):
             if nfkc(mark.group(1)) == expected:
                 marks.append((mark.start(), mark))
-                expected = _next_letter(expected)
+                expected = next_letter(expected)
         for n, (_start, mark) in enumerate(marks):
             end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
             letter = nfkc(mark.group(1))
@@ -419,7 +387,7 @@ class _Reader:
         for index in dict.fromkeys((0, len(stem) - 1)) if stem else ():
             line, text = stem[index]
             if match := ITEM_POINTS_RE.search(text):
-                points = _decimal(match.group(1))
+                points = decimal_points(match.group(1))
                 stem[index] = (line, text[: match.start()].rstrip())
                 break
         answer_text = item.answer[1] if item.answer else ""
@@ -429,14 +397,14 @@ class _Reader:
             kind=kind or "",
             topic=self.topic,
             difficulty=self.difficulty,
-            explanation=_paragraphs(item.explanation),
+            explanation=paragraphs(item.explanation),
         )
         if kind == "tf" and item.answer is None and stem:
             line, text = stem[-1]
             if match := TF_AT_END_RE.search(text):
                 answer_text, answer_line = match.group(1), line
                 stem[-1] = (line, text[: match.start()].rstrip())
-        stem_text = _paragraphs(stem)
+        stem_text = paragraphs(stem)
         if kind in CHOICE:
             if not item.options:
                 bad("没有选项：选项写成“A．…”，一行一个或几个写在一行")
@@ -473,7 +441,7 @@ class _Reader:
             if item.answer is None or not answer_text:
                 bad("缺少答案：写“答案：…”，几个空用“；”分隔")
                 return None
-            answers = _blank_answers(answer_text, blanks)
+            answers = blank_answers(answer_text, blanks)
             if answers is None:
                 bad(
                     f"题干有 {blanks} 个空，答案“{excerpt(answer_text)}”分不出 {blanks} 个："
@@ -485,7 +453,7 @@ class _Reader:
             if points is None and item.section and item.section.per_blank is not None:
                 points = item.section.per_blank * blanks
         elif kind == "essay":
-            draft.reference_answer = _paragraphs(item.reference)
+            draft.reference_answer = paragraphs(item.reference)
         draft.stem = stem_text
         if points is None and item.section is not None:
             points = item.section.points
@@ -498,40 +466,3 @@ class _Reader:
 
 def _block_name(item: _Item) -> str:
     return {"stem": "题干", "explanation": "解析"}.get(item.phase, "参考答案")
-
-
-def _next_letter(letter: str) -> str:
-    index = LABELS.find(letter)
-    return LABELS[index + 1] if 0 <= index < len(LABELS) - 1 else ""
-
-
-def _decimal(text: str) -> Decimal:
-    return Decimal(nfkc(text).replace("．", "."))
-
-
-def _paragraphs(lines: list[tuple[int, str]]) -> str:
-    """Word paragraphs as Markdown paragraphs; blank lines between them collapse."""
-    return "\n\n".join(text for _, text in lines if text.strip())
-
-
-def _blank_answers(text: str, blanks: int) -> list[list[str]] | None:
-    """The answer line split into blanks, each into its accepted forms (quotes keep a slash)."""
-    quoted: list[str] = []
-
-    def protect(match: re.Match) -> str:
-        quoted.append(next(g for g in match.groups() if g is not None))
-        return f"\x00{len(quoted) - 1}\x00"
-
-    def restore(part: str) -> str:
-        return re.sub(r"\x00(\d+)\x00", lambda m: quoted[int(m.group(1))], part).strip()
-
-    text = QUOTED_RE.sub(protect, text.strip().rstrip("。"))
-    parts = [text]
-    if blanks > 1:
-        for separator in BLANK_SEPARATORS:
-            parts = [p for p in re.split(separator, text) if p.strip()]
-            if len(parts) > 1:
-                break
-    if len(parts) != blanks:
-        return None
-    return [[restore(alt) for alt in ALTERNATIVE_RE.split(part)] for part in parts]
