@@ -45,6 +45,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
+from exam_app import postgres_trips
 from exam_app.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -217,24 +218,28 @@ def run_alone(statement, params: dict):
         db.session.commit()
         return outcome
     with db.engine.connect() as connection:
-        result = connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+        if not connection.connection.dbapi_connection.autocommit:  # outside a request
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        result = connection.execution_options(**{postgres_trips.ALONE: True}).execute(
             statement, params
         )
         return result.rowcount, (result.first() if result.returns_rows else None)
 
 
 def configure(app: Flask) -> None:
-    """Before the engine is made: a server connection can go stale (PostgreSQL restarted),
-    so it is tested when taken from the pool; a SQLite file cannot, and the ping would be
-    one more statement on every request."""
+    """Before the engine is made. A server connection can go stale (PostgreSQL restarted);
+    `postgres_trips` notices that without the round trip `pool_pre_ping` would cost on
+    every checkout. A SQLite file cannot go stale."""
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-    options.setdefault(
-        "pool_pre_ping", not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
-    )
+    options.setdefault("pool_pre_ping", False)
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
 
 
 def init_app(app: Flask) -> None:
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        with app.app_context():
+            postgres_trips.init_app(app, db.engine)
+        return
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         return
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)

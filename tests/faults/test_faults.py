@@ -125,7 +125,7 @@ def test_postgresql_restart_mid_exam_keeps_answers_and_saving_resumes(tmp_path, 
             pg._run("pg_ctl", "-D", str(pg.data), "-l", str(pg.dir / "server.log"),
                     "-m", "fast", "-w", "-t", "60", "restart")  # fmt: skip
 
-            # pool_pre_ping: the first request on each stale connection reconnects, so
+            # A connection the server closed is replaced before use (postgres_trips.py), so
             # every save after the restart succeeds, in either worker.
             for seq in range(21, 61):
                 position, text = positions[seq % len(positions)], f"重启后 {seq}"
