@@ -77,6 +77,39 @@ def run(url: str, plan: dict, args) -> None:
 
     counts: dict[str, int] = {}
     current = {"name": None}
+    trips: dict[str, int] = {}
+    if url.startswith("postgresql"):
+        import psycopg
+
+        # An operation that waits on the server's socket is a round trip (BEGIN, the pool's
+        # ping and COMMIT too, which the engine's statement event does not see); one that
+        # psycopg settles locally (autocommit on an idle connection) yields nothing.
+        plain_wait = psycopg.Connection.wait
+
+        def counting(gen, name):
+            try:
+                ready = gen.send(None)
+            except StopIteration as stop:
+                return stop.value
+            trips[name] = trips.get(name, 0) + 1
+            if name == os.environ.get("SHOW_TRIPS"):
+                import traceback
+
+                where = [f"{f.name}:{f.lineno}" for f in traceback.extract_stack()[-9:-2]]
+                print("TRIP", " < ".join(reversed(where)))
+            while True:
+                sent = yield ready
+                try:
+                    ready = gen.send(sent)
+                except StopIteration as stop:
+                    return stop.value
+
+        def counted_wait(self, gen, *a, **k):
+            if current["name"]:
+                gen = counting(gen, current["name"])
+            return plain_wait(self, gen, *a, **k)
+
+        psycopg.Connection.wait = counted_wait
     with app.app_context():
 
         @event.listens_for(db.engine, "before_cursor_execute")
@@ -89,6 +122,7 @@ def run(url: str, plan: dict, args) -> None:
     times: dict[str, list[float]] = {}
     cpu_times: dict[str, list[float]] = {}  # this thread's CPU: what a busy machine spares
     stmts: dict[str, list[int]] = {}
+    round_trips: dict[str, list[int]] = {}
     meta = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
     import cProfile
@@ -97,7 +131,7 @@ def run(url: str, plan: dict, args) -> None:
     profiler = cProfile.Profile()
 
     def timed(name, call, *call_args, **call_kwargs):
-        counts[name] = 0
+        counts[name] = trips[name] = 0
         current["name"] = name
         profiling = name == args.profile and round_number[0] >= args.profile_after
         if profiling:
@@ -110,6 +144,7 @@ def run(url: str, plan: dict, args) -> None:
         cpu_times.setdefault(name, []).append((time.thread_time() - cpu) * 1000)
         current["name"] = None
         stmts.setdefault(name, []).append(counts[name])
+        round_trips.setdefault(name, []).append(trips[name])
         return r
 
     responses = plan["responses"]
@@ -170,12 +205,12 @@ def run(url: str, plan: dict, args) -> None:
     bare_min = min(times["bare"])
     # The fastest of each: on a machine shared with other work, the run least disturbed.
     print(f"{'request':<14} {'p50 ms':>8} {'× bare':>7} {'min ms':>8} {'× bare':>7} "
-          f"{'CPU ms':>8} {'CPU - bare':>10} {'statements':>10}")  # fmt: skip
+          f"{'CPU ms':>8} {'CPU - bare':>10} {'statements':>10} {'round trips':>11}")  # fmt: skip
     for name, values in times.items():
         wall, cpu, fastest = p50(values), p50(cpu_times[name]), min(values)
         print(f"{name:<14} {wall:8.2f} {wall / bare_p50:7.1f} {fastest:8.2f} "
               f"{fastest / bare_min:7.1f} {cpu:8.2f} {cpu - bare_cpu:10.2f} "
-              f"{statistics.median(stmts[name]):>10}")  # fmt: skip
+              f"{statistics.median(stmts[name]):>10} {statistics.median(round_trips[name]):>11}")  # fmt: skip
 
 
 if __name__ == "__main__":
