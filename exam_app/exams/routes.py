@@ -66,10 +66,15 @@ def start(paper_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>")
+@checks_session_itself(Role.STAFF)
 def take(attempt_id: int):
-    # Read as plain columns (attempt_page.py): a hundred items per candidate at the rush.
-    attempt = attempt_page.head(attempt_id)
-    if attempt is None or attempt.user_id != current_user.id:
+    # Read as plain columns (attempt_page.py): a hundred items per candidate at the rush;
+    # the heading's statement checks the session too.
+    claim = current_user._get_current_object()
+    attempt, signed_in = attempt_page.head_for_claim(claim, attempt_id)
+    if not signed_in:
+        return checked(claim)[1]
+    if attempt is None:
         abort(404)
     now = utcnow()
     if attempt.status == "in_progress" and now > attempt.deadline_at + grace():

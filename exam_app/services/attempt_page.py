@@ -1,4 +1,5 @@
-"""What the attempt page needs, in two queries: the attempt's heading and its items' state.
+"""What the attempt page needs, in one query: the attempt's heading with what the database
+sums up of its items; their rows are read only when the page is not in the cache.
 
 The items are read without their snapshots (the key, 解析 and rubric stay in the
 database); what is shown of each comes from the display parts cached per item version
@@ -14,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, Text, and_, bindparam, case, cast, func, or_, select
+from sqlalchemy import String, Text, and_, bindparam, case, cast, func, or_, select, true
 from sqlalchemy.sql.functions import aggregate_strings
 
 from exam_app.content.display import DisplayParts
@@ -22,6 +23,8 @@ from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
 from exam_app.models import Attempt, AttemptItem, Paper
 from exam_app.services import attempt_layouts
+from exam_app.services.errors import NotAllowed
+from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim, SessionEnded, SignedIn
 
 
 @dataclass(frozen=True)
@@ -40,15 +43,12 @@ class AttemptHead:
     deadline_at: datetime
     sections: list[dict] | None
     paper: PaperHead
+    # What the database sums up of the items (count, touched, keyed, shape: see _SUMMARY),
+    # read with the heading so the page needs no statement of its own for it.
+    summary: tuple | None = None
 
 
 _a, _i, _p = Attempt.__table__, AttemptItem.__table__, Paper.__table__
-_HEAD = (
-    select(_a.c.id, _a.c.user_id, _a.c.status, _a.c.candidate_code, _a.c.deadline_at,
-           _a.c.sections, _p.c.title, _p.c.instructions, _p.c.tab_switch_limit)
-    .join(_p, _p.c.id == _a.c.paper_id)
-    .where(_a.c.id == bindparam("attempt_id"))
-)  # fmt: skip
 # Points and the JSON columns are read as text, as stored: a page at the start is
 # the same for every candidate of a paper and comes whole from the cache (question_html.py),
 # so decoding them for each of a hundred rows would be for nothing. They are decoded only
@@ -85,11 +85,33 @@ class PageItem:
 
 def head(attempt_id: int) -> AttemptHead | None:
     row = db.session.connection().execute(_HEAD, {"attempt_id": attempt_id}).one_or_none()
-    if row is None:
-        return None
-    paper = PaperHead(row.title, row.instructions, row.tab_switch_limit)
-    return AttemptHead(row.id, row.user_id, row.status, row.candidate_code, row.deadline_at,
-                       row.sections, paper)  # fmt: skip
+    return None if row is None else _head(row)
+
+
+def head_for_claim(claim: SessionClaim, attempt_id: int) -> tuple[AttemptHead | None, bool]:
+    """The heading of this person's attempt for what the signed cookie claims, with the
+    session checked in the same statement: (heading or None, whether the session is open
+    for the claim's role). The person read with it answers the claim (SessionClaim.adopt),
+    so the page's header and menu ask no query of their own."""
+    found = (
+        db.session.connection()
+        .execute(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id, **claim.params})
+        .one_or_none()
+    )
+    claim.adopt(SignedIn(found[:_ME]) if found else None)
+    try:
+        claim.verify()
+    except (SessionEnded, NotAllowed):
+        return None, False
+    return (_head(found[_ME:]) if found[_ME] is not None else None), True
+
+
+def _head(row) -> AttemptHead:
+    (id_, user_id, status, code, deadline_at, sections, title, instructions, tab_limit,
+     *summary) = row  # fmt: skip
+    paper = PaperHead(title, instructions, tab_limit)
+    return AttemptHead(id_, user_id, status, code, deadline_at, sections, paper,
+                       tuple(summary))  # fmt: skip
 
 
 def shown_options(parts: DisplayParts, order: list[str] | None) -> list[dict[str, str]]:
@@ -145,6 +167,28 @@ _SUMMARY = select(
     func.count(_i.c.display_key),
     aggregate_strings(_part, "\x1e"),
 ).where(_i.c.attempt_id == bindparam("attempt_id"))  # fmt: skip
+_summary = _SUMMARY.subquery()
+_HEAD_COLUMNS = (_a.c.id, _a.c.user_id, _a.c.status, _a.c.candidate_code, _a.c.deadline_at,
+                 _a.c.sections, _p.c.title, _p.c.instructions, _p.c.tab_switch_limit,
+                 *_summary.c)  # fmt: skip
+_HEAD = (
+    select(*_HEAD_COLUMNS)
+    .join(_p, _p.c.id == _a.c.paper_id)
+    .join(_summary, true())
+    .where(_a.c.id == bindparam("attempt_id"))
+)  # fmt: skip
+# The same with who is signed in (sign_in.SIGNED_IN_ROW) in front: the page at the rush is
+# then this one statement. No row when the session is not open; the heading's columns are
+# empty when the attempt is not this person's (or not there): both answer the same 404.
+_me = SIGNED_IN_ROW
+_HEAD_SIGNED_IN = (
+    select(*_me.c, *_HEAD_COLUMNS)
+    .select_from(_me)
+    .outerjoin(_a, and_(_a.c.id == bindparam("attempt_id"), _a.c.user_id == _me.c.id))
+    .outerjoin(_p, _p.c.id == _a.c.paper_id)
+    .outerjoin(_summary, _a.c.id.is_not(None))
+)  # fmt: skip
+_ME = len(_me.c)
 
 
 class PageItems:
@@ -162,7 +206,7 @@ class PageItems:
             attempt.user_id,
         ):
             attempt_layouts.forget(attempt.id)
-        count, touched, keyed, shape = (
+        count, touched, keyed, shape = attempt.summary or (
             db.session.connection().execute(_SUMMARY, {"attempt_id": attempt.id}).one()
         )
         self.count, self.untouched = count, not touched
