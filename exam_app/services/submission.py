@@ -2,11 +2,11 @@
 
 A submission claims the attempt (from the page, with the session check in the same
 statement), reads its items' responses and keys (the key alone, taken out of each shared
-snapshot by the database) with what release needs of the paper, grades them with the pure
+snapshot by the database), grades them with the pure
 grader, writes every item's score in one executemany UPDATE and lets the database write
 their score events from them (INSERT ... SELECT), and totals, releases and files the
-result: six statements whatever the number of items, and no ORM object at all unless
-answers wait for a reviewer.
+result: six statements whatever the number of items (the claim reads what release needs
+of the paper), and no ORM object at all unless answers wait for a reviewer.
 """
 
 from __future__ import annotations
@@ -18,7 +18,19 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import String, Text, bindparam, case, cast, insert, literal, null, select, update
+from sqlalchemy import (
+    String,
+    Text,
+    bindparam,
+    case,
+    cast,
+    insert,
+    literal,
+    literal_column,
+    null,
+    select,
+    update,
+)
 
 from exam_app.database import end_reads
 from exam_app.extensions import db
@@ -61,25 +73,35 @@ class GradedItem:
 
 
 _a, _i = Attempt.__table__, AttemptItem.__table__
-# The claim returns what grading needs of the attempt (JSON and scores as stored text).
+_p, _rr, _s = Paper.__table__, ResultRelease.__table__, ItemSnapshot.__table__
+
+
+# Written out with table names: SQLAlchemy renders SQLite's RETURNING without them, which
+# would make `result_releases.paper_id = attempts.paper_id` compare a column with itself.
+_OF_PAPER = [
+    literal_column(f"(SELECT {column} FROM {table} WHERE {key} = attempts.paper_id)")
+    for column, table, key in (
+        ("papers.kind", "papers", "papers.id"),
+        ("papers.quarter", "papers", "papers.id"),
+        ("papers.title", "papers", "papers.id"),
+        ("CAST(papers.pass_mark AS VARCHAR)", "papers", "papers.id"),
+        ("papers.release_policy", "papers", "papers.id"),
+        ("result_releases.state", "result_releases", "result_releases.paper_id"),
+    )
+]
+# The claim returns what grading needs of the attempt (JSON and scores as stored text) and
+# what release and the staff file need of its paper (the lead's release decision, else the
+# paper's policy), read in the claim's own statement rather than one more after it.
 _CLAIM = (
     update(_a)
     .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "in_progress")
     .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
     .returning(_a.c.user_id, _a.c.paper_id, cast(_a.c.sections, Text),
-               cast(_a.c.max_total, String))
+               cast(_a.c.max_total, String), *_OF_PAPER)
 )  # fmt: skip
 # 交卷 from the page: the claim also checks that the attempt is the signed-in person's and
 # their session open (sign_in.SessionClaim), so the submission begins with its first write.
 _CLAIM_SIGNED_IN = _CLAIM.where(_a.c.user_id == bindparam("b_user"), open_session_clause())
-_p, _rr, _s = Paper.__table__, ResultRelease.__table__, ItemSnapshot.__table__
-# What release and the staff file need of the paper: the lead's decision, else its policy.
-_PAPER = (
-    select(_p.c.kind, _p.c.quarter, _p.c.title, cast(_p.c.pass_mark, String),
-           _p.c.release_policy, _rr.c.state)
-    .outerjoin(_rr, _rr.c.paper_id == _p.c.id)
-    .where(_p.c.id == bindparam("paper_id"))
-)  # fmt: skip
 # The items as stored, each with its snapshot's digest: the key comes from this worker's
 # copy by digest (below), so no snapshot is read, let alone parsed, per item.
 _ITEMS = (
@@ -200,7 +222,7 @@ def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | N
     in the claim's transaction, committed at the end. Core statements only: no ORM object
     per item, nor for the attempt unless answers wait for a reviewer."""
     attempt_layouts.forget(attempt_id)
-    user_id, paper_id, sections, max_total = claimed
+    user_id, _paper_id, sections, max_total, *of_paper = claimed
     connection = db.session.connection()
     rows = connection.execute(_ITEMS, {"attempt_id": attempt_id}).all()
     keys = _keys_for({r[7] for r in rows})
@@ -231,7 +253,7 @@ def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | N
         db.session.expire(attempt)
         finalise_if_graded(attempt, now, items)  # commits
         return
-    paper = _Paper(*connection.execute(_PAPER, {"paper_id": paper_id}).one())
+    paper = _Paper(*of_paper)
     total = sum((i.score for i in items if i.counted), Decimal(0))
     passed = total >= Decimal(paper.pass_mark)
     due = paper.release_due

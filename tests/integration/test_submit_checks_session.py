@@ -35,7 +35,7 @@ def _state(attempt_id: int) -> tuple[str, int]:
     return db.session.get(Attempt, attempt_id).status, events
 
 
-def test_a_submission_is_seven_statements_graded_once(sitting, make_client):  # noqa: F811
+def test_a_submission_is_six_statements_graded_once(sitting, make_client):  # noqa: F811
     web, user, attempt, item = sitting
     items = len(attempt.items)
     # Someone else submits first: this worker then knows the paper's keys (by digest).
@@ -54,8 +54,8 @@ def test_a_submission_is_seven_statements_graded_once(sitting, make_client):  # 
     r, statements = _submit(web, attempt_id)
     assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt_id}/result")
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    # claim, items, scores, events, the paper's release rule, result, staff file
-    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "SELECT", "UPDATE", "INSERT"], verbs
+    # claim (with the paper's release rule), items, scores, events, result, staff file
+    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
     assert _state(attempt_id) == ("released", items)  # one event per item
     stored = db.session.get(Attempt, attempt_id)
     assert stored.total == sum(i.score for i in stored.items) and stored.total > 0
@@ -93,3 +93,36 @@ def test_a_one_time_password_is_changed_before_submitting(sitting):  # noqa: F81
     r, _ = _submit(web, attempt.id)
     assert r.status_code == 302 and "/account/password" in r.location
     assert _state(attempt.id) == ("in_progress", 0)
+
+
+def test_the_claim_reads_this_papers_own_release_decision(sitting, make_client):  # noqa: F811
+    """The release rule comes back with the claim (submission._OF_PAPER): a lead's hold on
+    this paper keeps its result back, and another paper's decision does not touch it."""
+    from exam_app.models import QuarterResult, ResultRelease
+    from tests.integration.test_keys_during_exam import _objective_paper
+
+    web, user, attempt, _item = sitting
+    lead = db.session.scalar(select(User).where(User.username == "lead"))
+    other = _objective_paper(lead, "另一份试卷")
+    db.session.add(ResultRelease(paper_id=other.id, state="held", decided_by_id=lead.id))
+    db.session.commit()
+    r, _ = _submit(web, attempt.id)
+    assert r.status_code == 302 and _state(attempt.id)[0] == "released"
+
+    second = person("second", Role.STAFF)
+    held = make_client()
+    held.login("second")
+    held.post(f"/exams/papers/{attempt.paper_id}/start")
+    db.session.add(ResultRelease(paper_id=attempt.paper_id, state="held", decided_by_id=lead.id))
+    db.session.commit()
+    second_attempt = db.session.scalar(select(Attempt.id).where(Attempt.user_id == second.id))
+    r, _ = _submit(held, second_attempt)
+    assert r.status_code == 302 and _state(second_attempt)[0] == "graded"
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(QuarterResult)
+            .where(QuarterResult.user_id == second.id)
+        )
+        == 0
+    )
