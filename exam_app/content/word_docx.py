@@ -31,6 +31,7 @@ from docx.text.paragraph import Paragraph
 
 from .imported import MAX_TEXT_BYTES, ImportedBank
 from .model import ContentError
+from .old_files import old_word
 from .word_text import parse_word_text
 
 CHINESE = "零一二三四五六七八九十"
@@ -42,12 +43,13 @@ def read_docx(data: bytes, name: str, default_topic: str = "", difficulty: int =
     if len(data) > MAX_TEXT_BYTES:
         result.errors.append(ContentError(name, 0, "文件过大：最多 5 MB"))
         return result
+    if old := old_word(name, data):
+        result.errors.append(ContentError(name, 0, old))
+        return result
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         message = "不是 Word 文档（.docx）：请用 Word 另存为“Word 文档（*.docx）”后上传"
-        if "doc" in str(exc).lower() and name.lower().endswith(".doc"):
-            message = "这是旧的 .doc 格式：请在 Word 中另存为 .docx 后上传"
         result.errors.append(ContentError(name, 0, message))
         return result
     lines, places, unnumbered = docx_lines(document)
