@@ -18,7 +18,12 @@ line, with its first characters, and the whole bank is refused):
   letters ``Ａ``); options run from A without gaps.
 - Answers: ``答案：B``, ``【答案】AC``, ``正确答案：A、C、D`` (also 参考答案, 标准答案); an answer or
   解析 may also follow the last option on its line after a space. 判断: √ ✓ 对 正确 是 T / × ✗ 错
-  错误 否 F, on an answer line or in brackets at the end of the stem ``（×）``.
+  错误 否 F, on an answer line or in brackets at the end or the start of the stem ``（×）``.
+- An answer in the stem's brackets ``（ B ）`` / ``（ AC ）`` (word_brackets.py says which
+  brackets count); the bracket is stored empty so the key never reaches a candidate.
+- Answer keys after a section or at the end (word_keys.py): ``参考答案`` then ``一、单项选择题``
+  and ``1.B 2.C`` / ``1-5 BCADA``, or ``一、单项选择题答案：…`` / ``答案：1.B 2.C``. So that a key
+  can reach every item, items are built only when the whole file has been read (finish).
 - 填空: blanks are ``（  ）`` (empty brackets, any spaces) or ``____`` (two or more underscores);
   the answer line gives the blanks in order. Several blanks are separated by ``；`` — or, when
   there is no ``；``, by ``、``/``，`` — or, when there is neither, by spaces; the separator
