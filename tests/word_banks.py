@@ -86,3 +86,79 @@ def docx_bytes(text: str, *, table_rows: list[list[str]] | None = None) -> bytes
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+# Answers inside the stem's brackets and answer keys away from the items: a section's own
+# key after its items, and a key for the rest at the end of the document.
+KEYS_AND_BRACKETS = """电力客服题库（答案另附）
+
+一、单项选择题（每题2分）
+1．我国电力系统的额定频率为（ B ）Hz。
+A．40　B．50　C．60
+2．电费单上的金额（单位：元）保留到（  ）。
+A．元　B．角　C．分
+3．居民用户的计量装置由（  ）负责安装。
+A．用户　B．供电企业　C．物业
+一、单项选择题答案：2.C 3.B
+二、多项选择题（每题3分）
+1．“四声服务”包括（ AC ）。
+A．来有迎声　B．骂有回声　C．走有送声　D．等有音乐声
+2．客服人员应做到（  ）。
+A．耐心　B．细致　C．推诿
+三、判断题（每题1分）
+1．供电企业可以随意停电。（×）
+2．（√）用户应按时交纳电费。
+3．欠费满 30 日可依法停电。
+4．投诉可以不登记。
+5．用户应保持家电损坏原状。
+四、填空题（每空1分）
+1．居民分时电价分为______和丰枯两类。
+2．违约金按（  ）至（  ）计算。
+
+参考答案
+二、多项选择题
+1.AC 2.AB
+三、判断题
+3-5 √×√
+四、填空题
+1. 峰谷/峰谷分时
+2. 千分之一；千分之三
+"""
+
+# (kind, answer key) of every item above, in order
+KEYS_EXPECTED = [
+    ("single", {"answer": "B"}), ("single", {"answer": "C"}), ("single", {"answer": "B"}),
+    ("multi", {"answers": ["A", "C"]}), ("multi", {"answers": ["A", "B"]}),
+    ("tf", {"answer": False}), ("tf", {"answer": True}), ("tf", {"answer": True}),
+    ("tf", {"answer": False}), ("tf", {"answer": True}),
+    ("fill", {"blanks": [[["峰谷", "1"], ["峰谷分时", "1"]]], "any_order": False}),
+    ("fill", {"blanks": [[["千分之一", "1"]], [["千分之三", "1"]]], "any_order": False}),
+]  # fmt: skip
+
+# The same bank with its end key in Word tables: a 题号 row over an 答案 row, and 题号 | 答案
+# columns; the 填空 answers stay paragraphs.
+BODY, _KEY = KEYS_AND_BRACKETS.split("参考答案\n")
+TABLE_KEY = [
+    BODY + "参考答案\n二、多项选择题",
+    [["题号", "1", "2"], ["答案", "AC", "AB"]],
+    "三、判断题",
+    [["题号", "答案"], ["3", "√"], ["4", "×"], ["5", "√"]],
+    "四、填空题\n1. 峰谷/峰谷分时\n2. 千分之一；千分之三",
+]
+
+
+def docx_parts(parts: list) -> bytes:
+    """A .docx of paragraphs (a str, one paragraph per line) and tables (a list of rows)."""
+    document = Document()
+    for part in parts:
+        if isinstance(part, str):
+            for line in part.split("\n"):
+                document.add_paragraph(line)
+            continue
+        table = document.add_table(rows=len(part), cols=len(part[0]))
+        for r, row in enumerate(part):
+            for c, value in enumerate(row):
+                table.cell(r, c).text = value
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

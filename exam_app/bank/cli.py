@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from exam_app.content.importers import IMPORTERS
+from exam_app.content.importers import IMPORTERS, old_word
 from exam_app.grading import KIND_LABELS
 from exam_app.services import ServiceError
 from exam_app.services.bank_transfer import export_bank, guess_format, import_file
@@ -26,6 +26,8 @@ def import_command(
     file: Path, fmt: str | None, reviewed: bool, topic: str, difficulty: int
 ) -> None:
     """Import a bank file; all or nothing, every problem listed with its row or line."""
+    if old := old_word(file.name, file.read_bytes()[:4]):
+        raise click.ClickException(old)
     fmt = fmt or guess_format(file.name)
     if fmt is None:
         raise click.ClickException(

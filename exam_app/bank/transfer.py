@@ -12,7 +12,7 @@ from sqlalchemy import select
 from exam_app.bank import bp
 from exam_app.bank.forms import ApplyImportForm, ImportForm
 from exam_app.content.excel import write_workbook
-from exam_app.content.importers import IMPORTERS, PASTE_DEFAULT
+from exam_app.content.importers import IMPORTERS, PASTE_DEFAULT, old_word
 from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
 from exam_app.models import BankImport
@@ -51,6 +51,8 @@ def import_upload():
             form.text.errors = ["请只选择文件或只粘贴文本，不要两样都给。"]
         elif upload and upload.filename:
             data, filename = upload.stream.read(MAX_UPLOAD + 1), upload.filename
+            if old := old_word(filename, data):
+                form.file.errors = [old + "。文件未保存。"]
             fmt = fmt or guess_format(filename)
         elif pasted:
             data, filename = pasted.encode("utf-8"), PASTED_NAME

@@ -16,6 +16,7 @@ from .aiken import read_aiken
 from .excel_read import read_workbook
 from .gift import read_gift
 from .imported import ImportedBank
+from .old_files import old_word as old_word
 from .word_docx import read_docx
 from .word_text import read_word_text
 

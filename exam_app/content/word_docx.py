@@ -6,6 +6,9 @@ Decisions:
 - Tables are read too, row by row and cell by cell, each cell's paragraphs as lines, as if
   the table were written out (banks kept one item per row — 题干 | 选项 | 答案 — read as
   that item; a cell merged across columns is read once). Tables nested in cells are not.
+- A table that is an answer key — a 题号 row over an 答案 row (several such pairs for long
+  keys), or 题号 | 答案 columns — is read as the key lines "参考答案", "1.B", "2.C", each at
+  its answer's cell, so a wrong answer is named by the cell it is in (word_keys.py reads it).
 - Word's automatic numbering (of the paragraph or of its style, e.g. List Number, numbering the items 1. 2. 3. or the options
   A. B. C.) is not in the paragraph's text; it is written back in front of it for the common
   formats (1 2 3, 一 二 三, A B C, a b c, ①). A paragraph numbered in any other format is
@@ -28,6 +31,7 @@ from docx.text.paragraph import Paragraph
 
 from .imported import MAX_TEXT_BYTES, ImportedBank
 from .model import ContentError
+from .old_files import old_word
 from .word_text import parse_word_text
 
 CHINESE = "零一二三四五六七八九十"
@@ -39,12 +43,13 @@ def read_docx(data: bytes, name: str, default_topic: str = "", difficulty: int =
     if len(data) > MAX_TEXT_BYTES:
         result.errors.append(ContentError(name, 0, "文件过大：最多 5 MB"))
         return result
+    if old := old_word(name, data):
+        result.errors.append(ContentError(name, 0, old))
+        return result
     try:
         document = Document(io.BytesIO(data))
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         message = "不是 Word 文档（.docx）：请用 Word 另存为“Word 文档（*.docx）”后上传"
-        if "doc" in str(exc).lower() and name.lower().endswith(".doc"):
-            message = "这是旧的 .doc 格式：请在 Word 中另存为 .docx 后上传"
         result.errors.append(ContentError(name, 0, message))
         return result
     lines, places, unnumbered = docx_lines(document)
@@ -79,7 +84,13 @@ def docx_lines(document) -> tuple[list[str], list[str], list[int]]:
             add(Paragraph(child, document), f"第 {paragraphs} 段")
         elif child.tag == qn("w:tbl"):
             tables += 1
-            for r, row in enumerate(Table(child, document).rows, start=1):
+            table = Table(child, document)
+            if (key := _key_table(table)) is not None:
+                for (r, c), text in key:
+                    lines.append(text)
+                    places.append(f"表格 {tables} 第 {r} 行第 {c} 列")
+                continue
+            for r, row in enumerate(table.rows, start=1):
                 seen = set()
                 for c, cell in enumerate(row.cells, start=1):
                     if id(cell._tc) in seen:
@@ -88,6 +99,33 @@ def docx_lines(document) -> tuple[list[str], list[str], list[int]]:
                     for paragraph in cell.paragraphs:
                         add(paragraph, f"表格 {tables} 第 {r} 行第 {c} 列")
     return lines, places, unnumbered
+
+
+NUMBER_WORDS = ("题号", "题目", "序号")
+ANSWER_WORDS = ("答案", "参考答案", "标准答案")
+
+
+def _key_table(table: Table) -> list[tuple[tuple[int, int], str]] | None:
+    """The key lines of a 题号/答案 table with the (row, column) of each, or None."""
+    grid = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+    if not grid or not grid[0]:
+        return None
+    cell = (1, 1)
+    lines: list[tuple[tuple[int, int], str]] = []
+    if grid[0][0] in NUMBER_WORDS and len(grid[0]) >= 2 and grid[0][1] in ANSWER_WORDS:
+        for r, row in enumerate(grid[1:], start=2):  # columns: 题号 | 答案
+            if any(row[:2]):
+                lines.append(((r, 2), f"{row[0]}.{row[1]}"))
+        return [(cell, "参考答案"), *lines]
+    rows = iter(enumerate(grid, start=1))
+    for _r, row in rows:  # rows: 题号 1 2 3 / 答案 B C D, pair after pair
+        pair = next(rows, None)
+        if row[0] not in NUMBER_WORDS or pair is None or pair[1][0] not in ANSWER_WORDS:
+            return None
+        for c, (number, answer) in enumerate(zip(row[1:], pair[1][1:], strict=False), start=2):
+            if number or answer:
+                lines.append(((pair[0], c), f"{number}.{answer}"))
+    return [(cell, "参考答案"), *lines]
 
 
 class _Numbering:

@@ -54,7 +54,6 @@ ITEM_POINTS_RE = re.compile(
 )
 TRUE_WORDS = {"√", "✓", "✔", "对", "正确", "是", "T", "TRUE", "Y"}
 FALSE_WORDS = {"×", "✗", "✘", "X", "错", "错误", "否", "F", "FALSE", "N"}
-TF_AT_END_RE = re.compile(r"[（(]\s*(√|✓|✔|×|✗|✘|[xX]|对|错|正确|错误)\s*[)）]\s*[。.]?$")
 BLANK_RE = re.compile(r"[（(][\s\u3000\u00a0]*[)）]|[_＿]{2,}")
 QUOTED_RE = re.compile(r"“([^”]*)”|\"([^\"]*)\"|「([^」]*)」")
 BLANK_SEPARATORS = (r"\s*[；;]\s*", r"\s*[、，,]\s*", rf"{SPACE}+")

@@ -18,7 +18,12 @@ line, with its first characters, and the whole bank is refused):
   letters ``Ａ``); options run from A without gaps.
 - Answers: ``答案：B``, ``【答案】AC``, ``正确答案：A、C、D`` (also 参考答案, 标准答案); an answer or
   解析 may also follow the last option on its line after a space. 判断: √ ✓ 对 正确 是 T / × ✗ 错
-  错误 否 F, on an answer line or in brackets at the end of the stem ``（×）``.
+  错误 否 F, on an answer line or in brackets at the end or the start of the stem ``（×）``.
+- An answer in the stem's brackets ``（ B ）`` / ``（ AC ）`` (word_brackets.py says which
+  brackets count); the bracket is stored empty so the key never reaches a candidate.
+- Answer keys after a section or at the end (word_keys.py): ``参考答案`` then ``一、单项选择题``
+  and ``1.B 2.C`` / ``1-5 BCADA``, or ``一、单项选择题答案：…`` / ``答案：1.B 2.C``. So that a key
+  can reach every item, items are built only when the whole file has been read (finish).
 - 填空: blanks are ``（  ）`` (empty brackets, any spaces) or ``____`` (two or more underscores);
   the answer line gives the blanks in order. Several blanks are separated by ``；`` — or, when
   there is no ``；``, by ``、``/``，`` — or, when there is neither, by spaces; the separator
@@ -48,6 +53,8 @@ from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row, decod
 from .kinds import LABELS
 from .lines import nfkc, split_lines
 from .model import ContentError
+from .word_brackets import BLANK, answer_brackets, blank_out, letters_of, tf_bracket
+from .word_keys import ORDINAL_RE, SECTION_KEY_RE, KeyError_, KeyReader, entries, is_key_start
 from .word_layouts import (
     BLANK_RE,
     CHOICE,
@@ -65,7 +72,6 @@ from .word_layouts import (
     OPTION_MARK_RE,
     OPTION_START_RE,
     TEXT_PHASES,
-    TF_AT_END_RE,
     TRUE_WORDS,
     blank_answers,
     decimal_points,
@@ -101,7 +107,7 @@ def parse_word_text(
     reader = _Reader(name, default_topic.strip(), difficulty, result)
     for number, line in enumerate(lines, start=1):
         reader.line(number, line)
-    reader.close()
+    reader.finish()
     result.errors.sort(key=lambda e: e.line)
     ids = IdAssigner(result, name)
     result.questions = [ids.generated(spec, line) for spec, line in reader.pending]
@@ -114,6 +120,10 @@ class _Section:
     points: Decimal | None
     per_blank: Decimal | None
     line: int
+    ordinal: str = ""  # 一 二 三: how an answer key names it
+    title: str = ""  # its heading, for messages
+    items: dict[int, _Item] = field(default_factory=dict)  # by number, for the answer key
+    repeated: set[int] = field(default_factory=set)  # numbers written twice: no key entry
 
 
 @dataclass
@@ -132,6 +142,7 @@ class _Item:
     # The text block's own list (family, next number): "（1）… （2）…" inside a stem or answer.
     block_list: tuple[str, int] | None = None
     bad: bool = False  # an error was reported: no follow-on errors for it
+    keyed: tuple[int, str] | None = None  # (line, answer) from an answer key
 
     @property
     def kind(self) -> str | None:
@@ -154,6 +165,10 @@ class _Reader:
         self.last_stray = -2
         self.no_section_reported = False
         self.pending: list = []
+        self.sections: list[_Section] = []
+        self.items: list[_Item] = []  # closed, built at the end (an answer key may follow)
+        self.key: KeyReader | None = None  # set while reading an answer key
+        self.key_seen = False
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -175,6 +190,15 @@ class _Reader:
         if not text:
             if self.item is not None and self.item.phase in TEXT_PHASES:
                 self.item.block().append((number, ""))
+            return
+        if self.key is not None:
+            if self.key.line(number, text):
+                return
+            self.key = None  # a section of the bank after a section's own key
+        item = self.item
+        open_essay = item is not None and item.kind == "essay" and not item.reference
+        if SECTION_KEY_RE.match(text) or is_key_start(text, open_essay):
+            self.start_key(number, text)
             return
         heading = HEADING_RE.match(text)
         if heading and (heading.group(1) in KIND_WORDS or not self._in_text()):
@@ -199,14 +223,27 @@ class _Reader:
     def _in_text(self) -> bool:
         return self.item is not None and self.item.phase in TEXT_PHASES and bool(self.item.block())
 
+    def start_key(self, number: int, text: str, section: _Section | None = None) -> None:
+        """An answer key starts: "参考答案", "一、单选题答案：…", or "答案：1.B 2.C"."""
+        self.close()
+        self.key_seen = True
+        self.key = KeyReader(self.sections, self.error)
+        if section is not None:
+            self.key.target = section
+            self.key.entries(number, text)
+        else:
+            self.key.line(number, text)
+
     def heading(self, number: int, text: str, match: re.Match) -> None:
         self.seen_heading = True
         word, rest = match.group(1), match.group(2) or ""
         kind = KIND_WORDS.get(word)
+        ordinal = ORDINAL_RE.match(text).group(1)
         if kind is None:
             known = "、".join(w for w in KIND_WORDS if w.endswith("题"))
             self.error(number, text, f"大题题型“{word}”无法识别：可用 {known}")
-            self.section = _Section(None, None, None, number)
+            self.section = _Section(None, None, None, number, ordinal, text)
+            self.sections.append(self.section)
             return
         points = per_blank = None
         for unit, value in EACH_RE.findall(rest):
@@ -215,7 +252,8 @@ class _Reader:
                 per_blank = amount
             else:
                 points = amount
-        self.section = _Section(kind, points, per_blank, number)
+        self.section = _Section(kind, points, per_blank, number, ordinal, text)
+        self.sections.append(self.section)
 
     def piece(self, number: int, text: str) -> None:
         item = self.item
@@ -307,6 +345,13 @@ class _Reader:
                 text,
                 "前面没有大题标题，无法确定题型：请在题目前写如“一、单项选择题（每题2分）”的标题",
             )
+        elif self.key_seen and _is_key(text, least=1):
+            self.error(
+                number,
+                text,
+                "像是答案，却不在答案部分：答案部分中的大题标题（如“一、单项选择题”）"
+                "要与题目中的大题序号、题型一致",
+            )
         rest = rest.strip()
         if rest:
             self.item.stem.append((number, rest))
@@ -317,6 +362,9 @@ class _Reader:
             self.error(number, text, "前面没有题目：答案和解析应写在题目之后")
             return
         item.block_list = None
+        if not re.fullmatch(EXPLAIN_WORDS, label) and item.kind != "essay" and _is_key(rest):
+            self.start_key(number, rest, item.section)  # "答案：1.B 2.C" ends a section
+            return
         if re.fullmatch(EXPLAIN_WORDS, label):
             if item.explanation:
                 self.error(number, text, "解析重复：一道题只写一次“解析”")
@@ -360,6 +408,41 @@ class _Reader:
         item, self.item = self.item, None
         if item is None or item.kind is None:
             return
+        self.items.append(item)
+        section = item.section
+        if section is not None:
+            if item.number in section.items:
+                section.repeated.add(item.number)
+            section.items.setdefault(item.number, item)
+
+    def finish(self) -> None:
+        self.close()
+        for item in self.items:
+            if item.keyed is not None:
+                self.take_key(item)
+            self.build(item)
+
+    def take_key(self, item: _Item) -> None:
+        """The key's answer, unless the item has its own (then they must agree)."""
+        line, answer = item.keyed
+        own = item.answer or (item.reference[0] if item.reference else None)
+        if own is None:
+            if item.kind == "essay":
+                item.reference = [(line, answer)]
+            else:
+                item.answer = (line, answer)
+        elif item.kind == "essay" or _canonical(own[1]) != _canonical(answer):
+            item.bad = True
+            self.result.errors.append(
+                ContentError(
+                    self.name,
+                    line,
+                    f"第 {item.number} 题「{item.head}」题后已写答案“{excerpt(own[1])}”，"
+                    f"答案部分又写了“{excerpt(answer)}”：只保留一处",
+                )
+            )
+
+    def build(self, item: _Item) -> None:
         draft = self.draft(item)
         if draft is None or item.bad:
             return
@@ -399,20 +482,26 @@ class _Reader:
             difficulty=self.difficulty,
             explanation=paragraphs(item.explanation),
         )
-        if kind == "tf" and item.answer is None and stem:
-            line, text = stem[-1]
-            if match := TF_AT_END_RE.search(text):
-                answer_text, answer_line = match.group(1), line
-                stem[-1] = (line, text[: match.start()].rstrip())
+        missing = "（答案部分也没有这一题）" if self.key_seen else ""
+        if kind in CHOICE and not item.options:
+            bad("没有选项：选项写成“A．…”，一行一个或几个写在一行")
+            return None
+        found = self.bracket_answer(item, stem, bad)
+        if found is None:
+            return None
+        stem, bracketed = found
+        if bracketed is not None:
+            answer_line, answer_text = bracketed
         stem_text = paragraphs(stem)
         if kind in CHOICE:
-            if not item.options:
-                bad("没有选项：选项写成“A．…”，一行一个或几个写在一行")
-                return None
             letters = re.sub(r"[\s,，、;；]", "", nfkc(answer_text).upper())
             labels = [label for _, label, _ in item.options]
-            if item.answer is None:
-                bad("缺少答案：在选项后写“答案：B”或“【答案】AC”", item.options[-1][0])
+            if item.answer is None and bracketed is None:
+                bad(
+                    "缺少答案：在选项后写“答案：B”或“【答案】AC”，或写在题干的括号里“（B）”"
+                    + missing,
+                    item.options[-1][0],
+                )
                 return None
             if (
                 not letters
@@ -425,7 +514,7 @@ class _Reader:
         elif kind == "tf":
             value = nfkc(answer_text).rstrip("。.").upper()
             if not answer_text:
-                bad("缺少答案：写“答案：√”或“答案：×”（也可在题末写（√）（×））")
+                bad("缺少答案：写“答案：√”或“答案：×”（也可在题末写（√）（×））" + missing)
                 return None
             if value not in TRUE_WORDS and value not in FALSE_WORDS:
                 bad(f"判断题答案“{answer_text}”应为 √ 或 ×（正确 / 错误）", answer_line)
@@ -439,7 +528,7 @@ class _Reader:
                 bad("题干中没有空：用（  ）或 ____ 标出要填的地方")
                 return None
             if item.answer is None or not answer_text:
-                bad("缺少答案：写“答案：…”，几个空用“；”分隔")
+                bad("缺少答案：写“答案：…”，几个空用“；”分隔" + missing)
                 return None
             answers = blank_answers(answer_text, blanks)
             if answers is None:
@@ -463,6 +552,70 @@ class _Reader:
         draft.points = points
         return draft
 
+    def bracket_answer(self, item: _Item, stem: list[tuple[int, str]], bad):
+        """(the stem without an answer in its brackets, (line, answer) found there or None);
+        None when the brackets and the answer line disagree or several brackets qualify."""
+        texts = [t for _, t in stem]
+        own = item.answer
+        if item.kind == "tf":
+            if (found := tf_bracket(texts)) is None:
+                return stem, None
+            index, match = found
+            line, text = stem[index]
+            mark = match.group(1)
+            if own is not None and _canonical(own[1]) != _canonical(mark):
+                bad(f"题干括号中的“{mark}”与答案“{own[1]}”不一致：只保留一处", line)
+                return None
+            rest = (text[: match.start()] + text[match.end() :]).strip()
+            stem = [*stem[:index], (line, rest), *stem[index + 1 :]]
+            return stem, None if own is not None else (line, mark)
+        if item.kind not in CHOICE:
+            return stem, None
+        labels = "".join(label for _, label, _ in item.options)
+        brackets = answer_brackets(texts, labels, item.kind == "multi")
+        if not brackets:
+            return stem, None
+        first_line = stem[brackets[0].index][0]
+        answer = None
+        if own is None:
+            if len(brackets) > 1:
+                shown = "”“".join(b.letters for b in brackets)
+                bad(
+                    f"题干中有 {len(brackets)} 处括号像是答案（“{shown}”），无法判断哪一处是答案："
+                    "请在选项后写“答案：…”",
+                    first_line,
+                )
+                return None
+            answer = (first_line, brackets[0].letters)
+        elif other := [b for b in brackets if b.letters != letters_of(own[1])]:
+            bad(
+                f"题干括号中的“{other[0].letters}”与答案“{own[1]}”不一致："
+                f"括号里若不是答案，请去掉括号（答案处写{BLANK}）",
+                stem[other[0].index][0],
+            )
+            return None
+        lines = blank_out(texts, brackets)
+        return [(n, t) for (n, _), t in zip(stem, lines, strict=True)], answer
+
 
 def _block_name(item: _Item) -> str:
     return {"stem": "题干", "explanation": "解析"}.get(item.phase, "参考答案")
+
+
+def _is_key(text: str, least: int = 2) -> bool:
+    """An answer line holding several numbered answers: a section's key, not one answer."""
+    try:
+        found = entries(text)
+    except KeyError_:
+        return True  # a run it cannot count: reported when read as a key
+    return found is not None and len(found) >= least
+
+
+def _canonical(answer: str) -> str:
+    value = nfkc(answer).strip().rstrip("。.").upper()
+    if value in TRUE_WORDS:
+        return "T"
+    if value in FALSE_WORDS:
+        return "F"
+    letters = letters_of(value)
+    return letters if re.fullmatch(r"[A-Z]+", letters) else re.sub(r"\s+", "", value)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
+from exam_app.content.old_files import OLE, old_word
 from exam_app.services.errors import ServiceError
 
 EXTENSIONS = {
@@ -26,7 +27,6 @@ LABELS = {"excel": "Excel", "word": "Word", "gift": "GIFT", "aiken": "Aiken", "t
 MAX_UNPACKED = 200 * 1024 * 1024
 MAX_PARTS = 1000
 _ZIP = b"PK\x03\x04"
-_OLE = b"\xd0\xcf\x11\xe0"  # .xls and other old Office files
 
 
 def _refuse(message: str) -> ServiceError:
@@ -49,16 +49,14 @@ def check_upload(data: bytes, filename: str, fmt: str, limit: int) -> None:
             "这是旧版 Excel（.xls）文件：请在 Excel 中另存为 .xlsx 后再上传。",
         )
     elif fmt == "word":
-        _check_package(
-            data, "Word（.docx）", "这是旧版 Word（.doc）文件：请在 Word 中另存为 .docx 后再上传。"
-        )
+        _check_package(data, "Word（.docx）", f"{old_word(filename, OLE)}。")
     else:
         _check_text(data, LABELS[fmt])
 
 
 def _check_package(data: bytes, kind: str, old_format: str) -> None:
     """An Office file (.xlsx, .docx): a ZIP package of sane size, not an old binary one."""
-    if data[:4] == _OLE:
+    if data[:4] == OLE:
         raise _refuse(old_format)
     not_xlsx = f"文件内容不是 {kind}文件（可能只是改了扩展名）：请上传用 Office 保存的文件。"
     if data[:4] != _ZIP:
