@@ -45,7 +45,7 @@ from exam_app.models import (
     ScoreEvent,
 )
 from exam_app.models.base import utcnow
-from exam_app.services import attempt_layouts
+from exam_app.services import attempt_layouts, submission_pg
 from exam_app.services.results import finalise_if_graded, section_breakdown
 from exam_app.services.sign_in import SessionClaim, open_session_clause
 
@@ -244,7 +244,10 @@ def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | N
             item.needs_review = True
         if item.score is not None and not Decimal(0) <= item.score <= item.points:
             raise ValueError(f"score {item.score} outside 0..{item.points}")  # a bug
-    if items:
+    postgresql = connection.dialect.name == "postgresql"  # fewer round trips: submission_pg
+    if items and postgresql:
+        submission_pg.store_scores_and_events(connection, attempt_id, items, now)
+    elif items:
         _store_scores(connection, items)
         connection.execute(_EVENTS, {"attempt_id": attempt_id, "now": now})
     if not items or any(i.needs_review for i in items):
@@ -257,15 +260,21 @@ def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | N
     total = sum((i.score for i in items if i.counted), Decimal(0))
     passed = total >= Decimal(paper.pass_mark)
     due = paper.release_due
-    connection.execute(_RESULT, {"attempt_id": attempt_id, "now": now, "b_total": total,
-                                 "b_status": "released" if due else "graded", "b_passed": passed,
-                                 "b_released": now if due else None})  # fmt: skip
+    result = {"attempt_id": attempt_id, "now": now, "b_total": total, "b_passed": passed,
+              "b_status": "released" if due else "graded", "b_released": now if due else None}  # fmt: skip
     if due and paper.kind != "practice":  # results._file: into the staff file
-        connection.execute(_FILE, {
-            "q_user_id": user_id, "q_quarter": paper.quarter, "q_attempt_id": attempt_id,
-            "q_paper_title": paper.title, "q_total": total, "q_max_total": Decimal(max_total),
-            "q_passed": passed, "q_sections": section_breakdown(None, items), "q_recorded_at": now,
-        })  # fmt: skip
+        filed = {
+            "q_user_id": user_id, "q_quarter": paper.quarter, "q_paper_title": paper.title,
+            "q_total": total, "q_max_total": Decimal(max_total), "q_passed": passed,
+            "q_sections": section_breakdown(None, items), "q_recorded_at": now,
+        }  # fmt: skip
+        if postgresql:
+            connection.execute(submission_pg.RESULT_AND_FILE, {**result, **filed})
+        else:
+            connection.execute(_RESULT, result)
+            connection.execute(_FILE, {**filed, "q_attempt_id": attempt_id})
+    else:
+        connection.execute(_RESULT, result)
     db.session.commit()
     if attempt is not None:
         db.session.expire(attempt)  # the caller reads what was stored

@@ -35,7 +35,7 @@ def _state(attempt_id: int) -> tuple[str, int]:
     return db.session.get(Attempt, attempt_id).status, events
 
 
-def test_a_submission_is_six_statements_graded_once(sitting, make_client):  # noqa: F811
+def test_a_submission_is_a_handful_of_statements_graded_once(sitting, make_client):  # noqa: F811
     web, user, attempt, item = sitting
     items = len(attempt.items)
     # Someone else submits first: this worker then knows the paper's keys (by digest).
@@ -54,8 +54,10 @@ def test_a_submission_is_six_statements_graded_once(sitting, make_client):  # no
     r, statements = _submit(web, attempt_id)
     assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt_id}/result")
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    # claim (with the paper's release rule), items, scores, events, result, staff file
-    assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
+    if db.engine.dialect.name == "postgresql":  # scores with events, result with file
+        assert verbs == ["UPDATE", "SELECT", "WITH", "WITH"], verbs
+    else:  # claim (with the paper's release rule), items, scores, events, result, file
+        assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
     assert _state(attempt_id) == ("released", items)  # one event per item
     stored = db.session.get(Attempt, attempt_id)
     assert stored.total == sum(i.score for i in stored.items) and stored.total > 0
