@@ -79,7 +79,9 @@ _p, _rr, _s = Paper.__table__, ResultRelease.__table__, ItemSnapshot.__table__
 # Written out with table names: SQLAlchemy renders SQLite's RETURNING without them, which
 # would make `result_releases.paper_id = attempts.paper_id` compare a column with itself.
 _OF_PAPER = [
-    literal_column(f"(SELECT {column} FROM {table} WHERE {key} = attempts.paper_id)")
+    literal_column(
+        f"(SELECT {column} FROM {table} WHERE {key} = attempts.{'id' if table == 'attempt_items' else 'paper_id'})"
+    )
     for column, table, key in (
         ("papers.kind", "papers", "papers.id"),
         ("papers.quarter", "papers", "papers.id"),
@@ -87,6 +89,9 @@ _OF_PAPER = [
         ("CAST(papers.pass_mark AS VARCHAR)", "papers", "papers.id"),
         ("papers.release_policy", "papers", "papers.id"),
         ("result_releases.state", "result_releases", "result_releases.paper_id"),
+        # What grading read of the items, to tell whether it is still so (see _graded_early).
+        ("sum(attempt_items.save_seq)", "attempt_items", "attempt_items.attempt_id"),
+        ("sum(attempt_items.snapshot_id)", "attempt_items", "attempt_items.attempt_id"),
     )
 ]
 # The claim returns what grading needs of the attempt (JSON and scores as stored text) and
@@ -106,11 +111,16 @@ _CLAIM_SIGNED_IN = _CLAIM.where(_a.c.user_id == bindparam("b_user"), open_sessio
 # copy by digest (below), so no snapshot is read, let alone parsed, per item.
 _ITEMS = (
     select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           cast(_i.c.points, String), cast(_i.c.response, Text), _s.c.digest)
+           cast(_i.c.points, String), cast(_i.c.response, Text), _s.c.digest,
+           _i.c.save_seq, _i.c.snapshot_id)
     .join(_s, _s.c.id == _i.c.snapshot_id)
     .where(_i.c.attempt_id == bindparam("attempt_id"))
     .order_by(_i.c.position)
 )  # fmt: skip
+# Before the claim the attempt's sections (frozen at its start) come with the items.
+_ITEMS_EARLY = _ITEMS.add_columns(
+    select(cast(_a.c.sections, Text)).where(_a.c.id == bindparam("attempt_id")).scalar_subquery()
+)
 _KEYS = select(_s.c.digest, _s.c.content["key"], _s.c.content["rule"].as_string()).where(
     _s.c.digest.in_(bindparam("digests", expanding=True))
 )
@@ -188,16 +198,14 @@ class _Paper:
 def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False) -> bool:
     """Submit and grade once. Returns False when it had already been submitted."""
     now = now or utcnow()
-    # SQLite: what was read so far (who, which attempt) ends here, so the write lock is
-    # held from the claim to the commit only, not while the request was being read.
-    end_reads()
+    early = _graded_early(attempt.id)
     params = {"attempt_id": attempt.id, "now": now, "auto": auto}
     claimed = db.session.connection().execute(_CLAIM, params).first()
     if claimed is None:
         db.session.rollback()
         db.session.refresh(attempt)
         return False
-    _grade_claimed(attempt.id, claimed, now, attempt)
+    _grade_claimed(attempt.id, claimed, now, attempt, early=early)
     return True
 
 
@@ -207,24 +215,69 @@ def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = 
     submitted, someone else's, a closed session...): the view then checks and goes the
     long way."""
     now = now or utcnow()
+    early = _graded_early(attempt_id)
     params = {"attempt_id": attempt_id, "now": now, "auto": False, "b_user": claim.id,
               **claim.params}  # fmt: skip
     claimed = db.session.connection().execute(_CLAIM_SIGNED_IN, params).first()
     if claimed is None:
         db.session.rollback()
         return False
-    _grade_claimed(attempt_id, claimed, now)
+    _grade_claimed(attempt_id, claimed, now, early=early)
     return True
 
 
-def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | None = None):
+@dataclass
+class _Early:
+    """An attempt's items graded before its claim, with what they were graded from."""
+
+    items: list[GradedItem]
+    seq_sum: int
+    snapshot_sum: int
+
+
+def _graded_early(attempt_id: int) -> _Early | None:
+    """SQLite: read and grade the items before the claim, while other workers may still
+    write (the read takes no lock), so the write lock is held only from the claim to the
+    commit: a hundred items graded in Python no longer keep the centre's saves waiting.
+    The claim returns the sums of the items' save numbers and snapshot ids: a save (its
+    number only grows) or a changed snapshot that landed in between shows there, and the
+    items are then read again under the lock. Whose attempt it is, and whether it may be
+    submitted, is still the claim's to say: nothing graded here is kept without it.
+    PostgreSQL locks rows, not the database, and the claim waits for saves in flight, so
+    there the items are read after it (a read before would cost a round trip more)."""
+    if db.engine.dialect.name != "sqlite":
+        return None
+    rows = db.session.connection().execute(_ITEMS_EARLY, {"attempt_id": attempt_id}).all()
+    end_reads()  # the read transaction ends: the claim begins the write
+    items = _grade(rows, rows[0][10] if rows else None)
+    return _Early(items, sum(r[8] for r in rows), sum(r[9] for r in rows))
+
+
+def _grade_claimed(
+    attempt_id: int,
+    claimed,
+    now: datetime,
+    attempt: Attempt | None = None,
+    *,
+    early: _Early | None = None,
+):
     """Grade what the claim made ours, record each score with its event, total and release:
     in the claim's transaction, committed at the end. Core statements only: no ORM object
     per item, nor for the attempt unless answers wait for a reviewer."""
     attempt_layouts.forget(attempt_id)
-    user_id, _paper_id, sections, max_total, *of_paper = claimed
+    user_id, _paper_id, sections, max_total, *of_paper, seq_sum, snapshot_sum = claimed
     connection = db.session.connection()
-    rows = connection.execute(_ITEMS, {"attempt_id": attempt_id}).all()
+    if early is not None and (early.seq_sum, early.snapshot_sum) == (seq_sum or 0,
+                                                                     snapshot_sum or 0):  # fmt: skip
+        items = early.items
+    else:  # graded from what the claim holds (PostgreSQL, or something changed meanwhile)
+        items = _grade(connection.execute(_ITEMS, {"attempt_id": attempt_id}).all(), sections)
+    _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper)
+
+
+def _grade(rows, sections: str | None) -> list[GradedItem]:
+    """Score each counted objective item with the pure grader; blank essays get 0, others
+    wait for a reviewer."""
     keys = _keys_for({r[7] for r in rows})
     items = [
         GradedItem(r[0], r[1], r[2], r[3], r[4], Decimal(r[5]),
@@ -244,6 +297,10 @@ def _grade_claimed(attempt_id: int, claimed, now: datetime, attempt: Attempt | N
             item.needs_review = True
         if item.score is not None and not Decimal(0) <= item.score <= item.points:
             raise ValueError(f"score {item.score} outside 0..{item.points}")  # a bug
+    return items
+
+
+def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper) -> None:
     postgresql = connection.dialect.name == "postgresql"  # fewer round trips: submission_pg
     if items and postgresql:
         submission_pg.store_scores_and_events(connection, attempt_id, items, now)

@@ -4,6 +4,7 @@ checked, and a submission is graded once either way."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import delete, event, func, select
 
 from exam_app.extensions import db
@@ -56,8 +57,9 @@ def test_a_submission_is_a_handful_of_statements_graded_once(sitting, make_clien
     verbs = [s.lstrip().split()[0].upper() for s in statements]
     if db.engine.dialect.name == "postgresql":  # scores with events, result with file
         assert verbs == ["UPDATE", "SELECT", "WITH", "WITH"], verbs
-    else:  # claim (with the paper's release rule), items, scores, events, result, file
-        assert verbs == ["UPDATE", "SELECT", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
+    else:  # items graded before the claim (with the paper's release rule), scores, events,
+        # result, file: the write lock from the claim on
+        assert verbs == ["SELECT", "UPDATE", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
     assert _state(attempt_id) == ("released", items)  # one event per item
     stored = db.session.get(Attempt, attempt_id)
     assert stored.total == sum(i.score for i in stored.items) and stored.total > 0
@@ -128,3 +130,41 @@ def test_the_claim_reads_this_papers_own_release_decision(sitting, make_client):
         )
         == 0
     )
+
+
+def test_a_save_that_lands_between_early_grading_and_the_claim_is_graded(
+    sitting,  # noqa: F811
+    monkeypatch,
+):
+    """SQLite grades before the claim (submission._graded_early); a save another worker
+    commits in between is seen by the claim's sums and the items are graded again."""
+    import json
+    import sqlite3
+
+    from exam_app.models import ItemSnapshot
+    from tests.factories import key_response
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL reads the items after the claim")
+    web, _user, attempt, first = sitting
+    late = next(i for i in attempt.items if i.id != first.id and i.kind in ("single", "tf"))
+    answer = key_response(db.session.get(ItemSnapshot, late.snapshot_id).content)
+    path, late_id = db.engine.url.database, late.id
+    plain_end_reads = submission.end_reads
+
+    def another_worker_saves_meanwhile():
+        plain_end_reads()
+        other = sqlite3.connect(path)
+        other.execute(
+            "UPDATE attempt_items SET response = ?, save_seq = save_seq + 1 WHERE id = ?",
+            (json.dumps(answer), late_id),
+        )
+        other.commit()
+        other.close()
+
+    monkeypatch.setattr(submission, "end_reads", another_worker_saves_meanwhile)
+    r, _ = _submit(web, attempt.id)
+    assert r.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(AttemptItem, late_id)
+    assert stored.response == answer and stored.score == stored.points > 0
