@@ -14,7 +14,14 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.extensions import db
-from exam_app.grading import Criterion, GradingError, RubricError, reconcile, rubric_total
+from exam_app.grading import (
+    Criterion,
+    GradingError,
+    RubricError,
+    criteria_from_rubric,
+    reconcile,
+    rubric_total,
+)
 from exam_app.grading.decimals import format_decimal
 from exam_app.grading.marking_decisions import decision_reason
 from exam_app.models import AttemptItem, MarkingTask, Review, Role, User
@@ -29,12 +36,8 @@ MAX_COMMENT = 2000
 
 
 def criteria_of(item: AttemptItem) -> list[Criterion]:
-    return [
-        Criterion(
-            id=c["id"], title=c["title"], points=Decimal(c["points"]), step=Decimal(c["step"])
-        )
-        for c in item.snapshot.get("rubric", [])
-    ]
+    """The frozen rubric of the answer's item, levels included."""
+    return criteria_from_rubric(item.snapshot.get("rubric", []))
 
 
 def check_can_review(item: AttemptItem, reviewer: User) -> None:
