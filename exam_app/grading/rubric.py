@@ -35,8 +35,8 @@ class Level:
 
 def level_problems(
     title: str, points: Decimal, step: Decimal, levels: Sequence[Level]
-) -> list[str]:
-    """What is wrong with a criterion's levels, in Chinese (empty: nothing).
+) -> list[tuple[int, str]]:
+    """What is wrong with a criterion's levels: (which level, in Chinese); empty: nothing.
 
     The one rule book for content files, imports, the bank editor and the grader:
     2 to 6 levels with distinct, short labels; points in whole steps, strictly falling from
@@ -44,54 +44,69 @@ def level_problems(
     placed, from a full one to one with nothing right.
     """
     name = f"评分项“{title}”"
-    problems: list[str] = []
+    problems: list[tuple[int, str]] = []
     if not MIN_LEVELS <= len(levels) <= MAX_LEVELS:
-        return [f"{name}的评分档次应有 {MIN_LEVELS}–{MAX_LEVELS} 个，现有 {len(levels)} 个"]
+        return [(0, f"{name}的评分档次应有 {MIN_LEVELS}–{MAX_LEVELS} 个，现有 {len(levels)} 个")]
     seen: set[str] = set()
     values: list[Decimal] = []
-    for level in levels:
+    for n, level in enumerate(levels):
         label = level.label
         if not label.strip():
-            problems.append(f"{name}有一个评分档次没有名称")
+            problems.append((n, f"{name}有一个评分档次没有名称"))
         elif len(label) > MAX_LEVEL_LABEL:
-            problems.append(f"{name}的档次名称“{label}”太长（最多 {MAX_LEVEL_LABEL} 个字）")
+            problems.append((n, f"{name}的档次名称“{label}”太长（最多 {MAX_LEVEL_LABEL} 个字）"))
         elif label in seen:
-            problems.append(f"{name}的档次“{label}”重复")
+            problems.append((n, f"{name}的档次“{label}”重复"))
         seen.add(label)
         value = parse_decimal(level.points)
         values.append(ZERO if value is None else value)
         if value is None or value < 0:
-            problems.append(f"{name}的档次“{label}”的分值无效")
+            problems.append((n, f"{name}的档次“{label}”的分值无效"))
         elif value > points:
             problems.append(
-                f"{name}的档次“{label}”为 {format_decimal(value)} 分，"
-                f"超过该项满分 {format_decimal(points)} 分"
+                (
+                    n,
+                    f"{name}的档次“{label}”为 {format_decimal(value)} 分，"
+                    f"超过该项满分 {format_decimal(points)} 分",
+                )
             )
         elif value % step:
             problems.append(
-                f"{name}的档次“{label}”的分值 {format_decimal(value)} "
-                f"不是步长 {format_decimal(step)} 的整数倍"
+                (
+                    n,
+                    f"{name}的档次“{label}”的分值 {format_decimal(value)} "
+                    f"不是步长 {format_decimal(step)} 的整数倍",
+                )
             )
     if problems:
         return problems
     for i in range(1, len(levels)):
         if values[i] >= values[i - 1]:
             problems.append(
-                f"{name}的评分档次要按分值从高到低写：“{levels[i].label}”"
-                f"（{format_decimal(values[i])} 分）不能写在“{levels[i - 1].label}”"
-                f"（{format_decimal(values[i - 1])} 分）之后"
+                (
+                    i,
+                    f"{name}的评分档次要按分值从高到低写：“{levels[i].label}”"
+                    f"（{format_decimal(values[i])} 分）不能写在“{levels[i - 1].label}”"
+                    f"（{format_decimal(values[i - 1])} 分）之后",
+                )
             )
     if problems:
         return problems
     if values[0] != points:
         problems.append(
-            f"{name}的最高档次“{levels[0].label}”应为该项满分 {format_decimal(points)} 分，"
-            f"现为 {format_decimal(values[0])} 分"
+            (
+                0,
+                f"{name}的最高档次“{levels[0].label}”应为该项满分 {format_decimal(points)} 分，"
+                f"现为 {format_decimal(values[0])} 分",
+            )
         )
     if values[-1] != 0:
         problems.append(
-            f"{name}的最低档次“{levels[-1].label}”应为 0 分（一无可取的答案也要有档可评），"
-            f"现为 {format_decimal(values[-1])} 分"
+            (
+                len(levels) - 1,
+                f"{name}的最低档次“{levels[-1].label}”应为 0 分（一无可取的答案也要有档可评），"
+                f"现为 {format_decimal(values[-1])} 分",
+            )
         )
     return problems
 
@@ -116,7 +131,7 @@ class Criterion:
         if self.levels:
             problems = level_problems(self.title, self.points, self.step, self.levels)
             if problems:
-                raise RubricError(problems[0])
+                raise RubricError(problems[0][1])
             levels = tuple(
                 Level(lv.label, parse_decimal(lv.points) or ZERO, lv.description)
                 for lv in self.levels
@@ -196,3 +211,15 @@ def criteria_from_rubric(rubric: Sequence[Mapping[str, object]]) -> list[Criteri
         )
         for c in rubric
     ]
+
+
+def level_label(criterion: Mapping[str, object], points: object) -> str | None:
+    """The label of the level a mark stands for in a stored criterion ("部分正确"), or None:
+    the criterion has no levels, or the mark is none of them (the mean of two markers)."""
+    value = parse_decimal(points)
+    if value is None:
+        return None
+    for level in criterion.get("levels") or ():  # type: ignore[attr-defined]
+        if parse_decimal(level["points"]) == value:
+            return str(level["label"])
+    return None

@@ -100,10 +100,16 @@ def _levels(*pairs):
 )
 def test_bad_levels_are_named(levels, message):
     problems = level_problems("知识", D(5), D("0.5"), levels)
-    assert problems and message in problems[0]
+    assert problems and message in problems[0][1]
     with pytest.raises(RubricError) as caught:
         Criterion("c1", "知识", D(5), levels=levels)
     assert message in str(caught.value)
+
+
+def test_a_problem_names_the_level_it_is_about():
+    levels = _levels(("正确", "5"), ("部分", "2"), ("部分", "1"), ("错", "0"))
+    assert level_problems("知识", D(5), D(1), levels)[0][0] == 2
+    assert level_problems("知识", D(5), D(1), _levels(("对", "5"), ("错", "1")))[0][0] == 1
 
 
 def test_good_levels_have_no_problems():
