@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from exam_app.grading.item_analysis import ItemStats, item_statistics
+from exam_app.grading.rubric import level_label
 from exam_app.grading.true_false import parse_judgement
 
 NO_DEPARTMENT = "（未分配部门）"
@@ -130,6 +131,60 @@ def option_counts(snapshot: dict, responses: Iterable[object]) -> list[OptionCou
     return [
         OptionCount(o["label"], o["text"], tally[o["label"]], o["label"] in keys)
         for o in snapshot.get("options") or []
+    ]
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    label: str
+    points: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CriterionLevels:
+    """How often each level of one criterion was given (the marks the scores rest on)."""
+
+    title: str
+    levels: list[LevelCount]
+    other: int  # marks between levels: the mean of two markers' different levels
+
+    def text(self) -> str:
+        parts = [f"{lv.label} {lv.count}" for lv in self.levels]
+        if self.other:
+            parts.append(f"介于两档之间 {self.other}")
+        return f"{self.title}：{'、'.join(parts)}"
+
+
+def level_counts(
+    snapshot: dict, marks: Iterable[dict[str, object]]
+) -> list[CriterionLevels] | None:
+    """Per criterion marked by levels, how many marks chose each level; None when the item's
+    rubric has no levels. `marks` are the counted reviews' criterion -> points."""
+    levelled = [c for c in snapshot.get("rubric") or [] if c.get("levels")]
+    if not levelled:
+        return None
+    tally: dict[tuple[str, str], int] = defaultdict(int)
+    other: dict[str, int] = defaultdict(int)
+    for mark in marks:
+        for criterion in levelled:
+            if criterion["id"] not in mark:
+                continue
+            label = level_label(criterion, mark[criterion["id"]])
+            if label is None:
+                other[criterion["id"]] += 1
+            else:
+                tally[(criterion["id"], label)] += 1
+    return [
+        CriterionLevels(
+            c["title"],
+            [
+                LevelCount(lv["label"], lv["points"], tally[(c["id"], lv["label"])])
+                for lv in c["levels"]
+            ],
+            other[c["id"]],
+        )
+        for c in levelled
     ]
 
 
