@@ -143,49 +143,58 @@ class LevelCount:
 
 @dataclass(frozen=True)
 class CriterionLevels:
-    """How often each level of one criterion was given (the marks the scores rest on)."""
+    """How often each level of one criterion was chosen (by the marks the scores rest on)."""
 
     title: str
     levels: list[LevelCount]
-    other: int  # marks between levels: the mean of two markers' different levels
+    other: int  # marks on levels this version of the rubric does not have (an older version)
 
     def text(self) -> str:
         parts = [f"{lv.label} {lv.count}" for lv in self.levels]
         if self.other:
-            parts.append(f"介于两档之间 {self.other}")
+            parts.append(f"其他版本的档次 {self.other}")
         return f"{self.title}：{'、'.join(parts)}"
 
 
+def chosen_levels(rubric: list[dict], marks: dict[str, object]) -> dict[str, str | None]:
+    """Criterion id -> the label of the level a review's mark chose, in the rubric the answer
+    was marked on (its own snapshot); criteria without levels are left out."""
+    return {
+        c["id"]: level_label(c, marks[c["id"]])
+        for c in rubric
+        if c.get("levels") and c["id"] in marks
+    }
+
+
 def level_counts(
-    snapshot: dict, marks: Iterable[dict[str, object]]
+    snapshot: dict, chosen: Iterable[dict[str, str | None]]
 ) -> list[CriterionLevels] | None:
-    """Per criterion marked by levels, how many marks chose each level; None when the item's
-    rubric has no levels. `marks` are the counted reviews' criterion -> points."""
+    """Per criterion marked by levels in `snapshot`, how many marks chose each level; None when
+    its rubric has no levels. `chosen` holds one chosen_levels() per counted review."""
     levelled = [c for c in snapshot.get("rubric") or [] if c.get("levels")]
     if not levelled:
         return None
-    tally: dict[tuple[str, str], int] = defaultdict(int)
-    other: dict[str, int] = defaultdict(int)
-    for mark in marks:
-        for criterion in levelled:
-            if criterion["id"] not in mark:
-                continue
-            label = level_label(criterion, mark[criterion["id"]])
-            if label is None:
-                other[criterion["id"]] += 1
-            else:
-                tally[(criterion["id"], label)] += 1
-    return [
-        CriterionLevels(
-            c["title"],
-            [
-                LevelCount(lv["label"], lv["points"], tally[(c["id"], lv["label"])])
-                for lv in c["levels"]
-            ],
-            other[c["id"]],
+    tally: dict[tuple[str, str | None], int] = defaultdict(int)
+    for review in chosen:
+        for cid, label in review.items():
+            tally[(cid, label)] += 1
+    result = []
+    for c in levelled:
+        labels = [lv["label"] for lv in c["levels"]]
+        other = sum(
+            n for (cid, label), n in tally.items() if cid == c["id"] and label not in labels
         )
-        for c in levelled
-    ]
+        result.append(
+            CriterionLevels(
+                c["title"],
+                [
+                    LevelCount(lv["label"], lv["points"], tally[(c["id"], lv["label"])])
+                    for lv in c["levels"]
+                ],
+                other,
+            )
+        )
+    return result
 
 
 @dataclass(frozen=True)

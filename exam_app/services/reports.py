@@ -105,10 +105,11 @@ def _item_rows(scope: Scope) -> list[ItemRow]:
     return [ItemRow(a, q, s or Decimal(0), p, r) for a, q, s, p, r in rows]
 
 
-def _review_marks(scope: Scope) -> dict[int, list[dict]]:
-    """Per bank item, the criterion marks of the reviews its scores rest on (one query)."""
+def _chosen_levels(scope: Scope) -> dict[int, list[dict]]:
+    """Per bank item, the levels its counted reviews chose, each read in the rubric its
+    answer was marked on (attempts may hold different versions): two queries."""
     rows = db.session.execute(
-        select(AttemptItem.question_id, Review.criteria)
+        select(AttemptItem.question_id, AttemptItem.snapshot_id, Review.criteria)
         .join(Review, Review.attempt_item_id == AttemptItem.id)
         .join(Attempt, AttemptItem.attempt_id == Attempt.id)
         .join(Paper, Attempt.paper_id == Paper.id)
@@ -119,10 +120,18 @@ def _review_marks(scope: Scope) -> dict[int, list[dict]]:
             Review.counted,
         )
     ).all()
-    marks: dict[int, list[dict]] = {}
-    for qid, criteria in rows:
-        marks.setdefault(qid, []).append(criteria or {})
-    return marks
+    rubrics = dict(
+        db.session.execute(
+            select(ItemSnapshot.id, ItemSnapshot.content).where(
+                ItemSnapshot.id.in_({snapshot_id for _, snapshot_id, _ in rows})
+            )
+        ).all()
+    )
+    chosen: dict[int, list[dict]] = {}
+    for qid, snapshot_id, criteria in rows:
+        rubric = (rubrics.get(snapshot_id) or {}).get("rubric") or []
+        chosen.setdefault(qid, []).append(analysis.chosen_levels(rubric, criteria or {}))
+    return chosen
 
 
 def _representatives(scope: Scope) -> list[tuple[int, dict]]:
@@ -155,7 +164,8 @@ def build_report(scope: Scope) -> Report:
     snapshots = _representatives(scope)
     totals = {aid: row.total for aid, (row, _) in attempts.items()}
     stats = {r.question_id: r for r in analysis.analyse_items(items, totals)}
-    reviewed = _review_marks(scope) if any(s.get("kind") == "essay" for _, s in snapshots) else {}
+    levelled = any(c.get("levels") for _, snap in snapshots for c in snap.get("rubric") or [])
+    chosen = _chosen_levels(scope) if levelled else {}
     responses: dict[int, list] = {}
     for row in items:
         responses.setdefault(row.question_id, []).append(row.response)
@@ -169,7 +179,7 @@ def build_report(scope: Scope) -> Report:
             points=stats[qid].points,
             stats=stats[qid].stats,
             options=analysis.option_counts(snap, responses[qid]),
-            levels=analysis.level_counts(snap, reviewed.get(qid, [])),
+            levels=analysis.level_counts(snap, chosen.get(qid, [])),
         )
         for qid, snap in snapshots
     ]
