@@ -223,3 +223,14 @@ def level_label(criterion: Mapping[str, object], points: object) -> str | None:
         if parse_decimal(level["points"]) == value:
             return str(level["label"])
     return None
+
+
+def levels_chosen(criteria: Sequence[Criterion], given: Mapping[str, object]) -> str:
+    """The levels a set of marks chose, for the score history: "业务知识 部分正确；…" ("" when
+    no criterion is marked by levels)."""
+    parts = []
+    for criterion in criteria:
+        level = criterion.level_for(given.get(criterion.id)) if criterion.levels else None
+        if level is not None:
+            parts.append(f"{criterion.title} {level.label}")
+    return "；".join(parts)

@@ -24,6 +24,7 @@ from exam_app.grading import (
 )
 from exam_app.grading.decimals import format_decimal
 from exam_app.grading.marking_decisions import decision_reason
+from exam_app.grading.rubric import levels_chosen
 from exam_app.models import AttemptItem, MarkingTask, Review, Role, User
 from exam_app.models.base import utcnow
 from exam_app.models.marking import ARBITRATION, ARBITRATION_SLOT, MARK, THIRD_SLOT
@@ -181,7 +182,10 @@ def _decide(item: AttemptItem, reviewer: User) -> None:
         return  # the other marker has not finished
     marked = [(r, t) for r, t in marks_of(item) if t.kind == MARK]
     if len(marked) == 1:
-        _settle(item, [marked[0][0]], marked[0][0].total, "review", reviewer, "按评分标准评阅")
+        review = marked[0][0]
+        levels = levels_chosen(criteria_of(item), review.criteria)
+        reason = f"按评分标准评阅（{levels}）" if levels else "按评分标准评阅"
+        _settle(item, [review], review.total, "review", reviewer, reason)
         return
     paper = item.attempt.paper
     marks = [r.total for r, _ in marked]

@@ -71,6 +71,9 @@ def test_the_reviewer_picks_a_level_and_the_candidate_sees_it_once_released(answ
     assert attempt_of(item).status == "released"
     result = staff.get(f"/exams/attempts/{answer.attempt_id}/result").get_data(as_text=True)
     assert "2（部分正确）" in result and "5</td>" in result
+    # The score history in the staff file names the level chosen.
+    history = staff.get("/records/").get_data(as_text=True)
+    assert "按评分标准评阅（业务知识 部分正确）" in history
 
 
 @pytest.mark.parametrize("mark", ["3", "1", "4.5", "部分正确"])
@@ -269,3 +272,25 @@ def test_a_started_attempt_snapshot_holds_the_levels(app):
         "部分正确",
         "不正确",
     ]
+
+
+def test_the_lead_arbitrates_by_levels_and_sees_each_markers_level(app, make_client):
+    lead = person("lead", Role.LEAD, department="培训中心")
+    ann, ben, cai = (person(n, Role.REVIEWER, department="培训中心") for n in ("ann", "ben", "cai"))
+    item = sit(
+        marking_paper(lead, question=levelled_question(), double=True, tolerance="2"),
+        person("xiaoming", Role.STAFF),
+    )
+    for reviewer, mark in ((ann, ("0", "0")), (ben, ("4", "6")), (cai, ("2", "2.5"))):
+        record_review(fresh(AttemptItem, item.id), reviewer, {"c1": mark[0], "c2": mark[1]})
+    assert fresh(AttemptItem, item.id).needs_review
+    web = _client(make_client, "lead")
+    url = f"/marking/items/{item.id}/arbitrate"
+    page = web.get(url).get_data(as_text=True)
+    assert "0（不正确）" in page and "4（正确）" in page and "2（部分正确）" in page
+    assert page.count('type="radio" name="c-c1"') == 3
+    form = {"c-c2": "3", "comment": "", "reason": "取三评"}
+    refused = web.post(url, form | {"c-c1": "3"}).get_data(as_text=True)
+    assert "不是其中任何一档" in refused
+    assert web.post(url, form | {"c-c1": "2"}).status_code == 302
+    assert fresh(AttemptItem, item.id).score == Decimal(5)

@@ -158,3 +158,11 @@ def test_any_valid_levels_accept_exactly_their_points(middle, data):
     else:
         with pytest.raises(RubricError):
             rubric_total([criterion], {"c": str(mark)})
+
+
+def test_levels_chosen_names_each_levelled_criterion():
+    from exam_app.grading.rubric import levels_chosen
+
+    assert levels_chosen([KNOWLEDGE, FREE], {"c1": "2.5", "c2": "1"}) == "业务知识 部分正确"
+    assert levels_chosen([FREE], {"c2": "1"}) == ""
+    assert levels_chosen([KNOWLEDGE], {}) == ""
