@@ -47,9 +47,45 @@ def essay_question() -> Question:
     return question
 
 
+LEVELLED_UID = "marking-test-levels"
+# c1 is marked by levels (正确 / 部分正确 / 不正确, seed 003), c2 by free points.
+LEVELLED_RUBRIC = [
+    {"id": "c1", "title": "业务知识", "points": "4", "step": "0.5",
+     "key_points": ["首次回复不超过4小时", "处理不超过10天"],
+     "levels": [
+         {"label": "正确", "points": "4", "description": "两个时限都答对"},
+         {"label": "部分正确", "points": "2", "description": "只答对一个时限"},
+         {"label": "不正确", "points": "0", "description": "都答错或未答"},
+     ]},
+    {"id": "c2", "title": "表达", "points": "6", "step": "0.5", "key_points": ["条理清楚"]},
+]  # fmt: skip
+
+
+def levelled_question() -> Question:
+    """A 10-point essay whose first criterion is marked by levels."""
+    question = db.session.scalar(db.select(Question).where(Question.uid == LEVELLED_UID))
+    if question is None:
+        question = Question(
+            uid=LEVELLED_UID,
+            kind="essay",
+            topic="阅卷测试",
+            points=Decimal(10),
+            stem="普通客户投诉的首次回复时限和处理时限各是多少？",
+            rubric=LEVELLED_RUBRIC,
+            reference_answer="首次回复不超过4小时，处理不超过10天。",
+            guidance="",
+            checksum="marking-test-levels",
+            status="reviewed",
+        )
+        db.session.add(question)
+        db.session.commit()
+    return question
+
+
 def marking_paper(
     lead: User,
     *,
+    question: Question | None = None,
     double: bool = False,
     tolerance: str = "2",
     rule: str = "average",
@@ -66,7 +102,8 @@ def marking_paper(
         pass_mark="6",
         created_by=lead,
     )
-    add_fixed_section(paper, title="一、案例分析", question_uids=[essay_question().uid])
+    essay = question or essay_question()
+    add_fixed_section(paper, title="一、案例分析", question_uids=[essay.uid])
     paper.double_marking = double
     paper.marking_tolerance = Decimal(tolerance)
     paper.marking_rule = rule

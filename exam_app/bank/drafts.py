@@ -5,8 +5,19 @@ from __future__ import annotations
 from decimal import Decimal
 
 from exam_app.bank.forms import MIN_CRITERION_ROWS, MIN_OPTION_ROWS, QuestionForm
-from exam_app.content.build import Draft, DraftOption, Problem, blanks_from_text, blanks_text
+from exam_app.content.build import (
+    Draft,
+    DraftCriterion,
+    DraftOption,
+    LevelTextError,
+    Problem,
+    blanks_from_text,
+    blanks_text,
+    levels_from_text,
+    levels_text,
+)
 from exam_app.content.lines import split_tags
+from exam_app.services.bank_editing import BankInvalid
 
 HUNDRED = Decimal(100)
 # Builder field (the Excel column name) -> form field, per kind where it differs.
@@ -55,11 +66,7 @@ def draft_from_form(form: QuestionForm) -> Draft:
         draft.rule = form.fill_rule.data
     else:
         draft.rubric = [
-            (
-                (row.form.title.data or "").strip(),
-                row.form.points.data,
-                tuple(k for k in (row.form.key_points.data or "").replace(";", "；").split("；")),
-            )
+            _criterion(row.form)
             for row in form.criteria
             if (row.form.title.data or "").strip() or row.form.points.data is not None
         ]
@@ -67,6 +74,20 @@ def draft_from_form(form: QuestionForm) -> Draft:
         draft.reference_answer = (form.reference_answer.data or "").replace("\r\n", "\n").strip()
         draft.guidance = (form.guidance.data or "").replace("\r\n", "\n").strip()
     return draft
+
+
+def _criterion(row) -> DraftCriterion:
+    title = (row.title.data or "").strip()
+    try:
+        levels = levels_from_text((row.levels.data or "").replace("\r\n", "\n"))
+    except LevelTextError as e:  # the builder never sees it: say which criterion
+        raise BankInvalid([Problem("评分标准", f"评分项“{title}”的{e}")]) from None
+    return DraftCriterion(
+        title,
+        row.points.data,
+        tuple(k for k in (row.key_points.data or "").replace(";", "；").split("；")),
+        levels,
+    )
 
 
 def fill_form(form: QuestionForm, draft: Draft) -> None:
@@ -98,10 +119,11 @@ def fill_form(form: QuestionForm, draft: Draft) -> None:
         form.fill_rule.data = draft.rule
     while len(form.criteria) < max(MIN_CRITERION_ROWS, len(draft.rubric) + 1):
         form.criteria.append_entry()
-    for row, (title, points, key_points) in zip(form.criteria, draft.rubric, strict=False):
-        row.form.title.data = title
-        row.form.points.data = points
-        row.form.key_points.data = "；".join(key_points)
+    for row, criterion in zip(form.criteria, draft.rubric, strict=False):
+        row.form.title.data = criterion.title
+        row.form.points.data = criterion.points
+        row.form.key_points.data = "；".join(criterion.key_points)
+        row.form.levels.data = levels_text(criterion.levels)
     form.step.data = draft.step
     form.reference_answer.data = draft.reference_answer
     form.guidance.data = draft.guidance

@@ -37,6 +37,8 @@ class CriterionRow(Form):
     title = StringField("评分项", validators=[Optional(), Length(max=200)])
     points = DecimalField("分值", places=None, validators=[Optional()])
     key_points = StringField("要点（用“；”分隔）", validators=[Optional(), Length(max=2000)])
+    # Blank: marked by free points; else one level per line, "正确 (3分): 要点完整准确".
+    levels = TextAreaField("评分档次", validators=[Optional(), Length(max=3000)])
 
 
 class QuestionForm(FlaskForm):

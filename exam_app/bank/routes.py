@@ -106,7 +106,7 @@ def _form(data=None) -> QuestionForm:
 def _save(form: QuestionForm, base_version: int | None):
     try:
         question, changed = save_question(
-            draft_from_form(form),
+            draft_from_form(form),  # a level line it cannot read is a BankInvalid too
             user=current_user,
             base_version=base_version,
             reviewed=bool(form.reviewed.data),

@@ -11,6 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
+
+from exam_app.grading.rubric import Level, level_problems
 
 from .kinds import ALT_SPLIT_RE, ANY_BRACES_RE, BLANK_RE, DEFAULT_STEP, LABELS, ONE, WEIGHT_SLACK
 from .lines import GROUP_KINDS, ID_RE, nfkc, parse_group, percent_prefix
@@ -39,6 +42,42 @@ class DraftOption:
     weight: Decimal | None = None  # fraction; only for the weighted rule
 
 
+class DraftCriterion(NamedTuple):
+    """A rubric criterion as typed: levels (评分档次) best first, or none for free points."""
+
+    title: str
+    points: Decimal | None
+    key_points: tuple[str, ...]
+    levels: tuple[Level, ...] = ()
+
+
+# A level as one line, in Excel's 评分标准 cell and the editor's 评分档次 box: "正确 (5分): 描述".
+LEVEL_TEXT_RE = re.compile(
+    r"^[-*+]?[ \t]*(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）]"
+    r"[ \t]*(?:[:：][ \t]*(.*))?$"
+)
+
+
+class LevelTextError(ValueError):
+    """A level line that is not "名称 (分值分): 描述"; the message is Chinese."""
+
+
+def levels_from_text(text: str) -> tuple[Level, ...]:
+    """Levels written one per line, "正确 (5分): 要点完整准确"; blank lines are skipped."""
+    levels = []
+    for n, line in enumerate((x.strip() for x in text.split("\n") if x.strip()), start=1):
+        match = LEVEL_TEXT_RE.match(line)
+        if match is None:
+            raise LevelTextError(f"第 {n} 个档次应写作“名称 (分值分): 什么样的答案得这一档”")
+        label, points, description = match.group(1), match.group(2), match.group(3) or ""
+        levels.append(Level(label.strip(), Decimal(points), description.strip()))
+    return tuple(levels)
+
+
+def levels_text(levels: tuple[Level, ...]) -> str:
+    return "\n".join(f"{lv.label} ({fmt_decimal(lv.points)}分): {lv.description}" for lv in levels)
+
+
 @dataclass
 class Draft:
     """An item as separate fields; everything optional so that partial input can be checked."""
@@ -57,7 +96,7 @@ class Draft:
     explanation: str = ""
     source: str = ""
     tags: tuple[str, ...] = ()
-    rubric: list[tuple[str, Decimal, tuple[str, ...]]] = field(default_factory=list)
+    rubric: list[DraftCriterion] = field(default_factory=list)
     step: Decimal | None = None
     reference_answer: str = ""
     guidance: str = ""
@@ -83,7 +122,7 @@ def draft_from_spec(spec: QuestionSpec) -> Draft:
         explanation=spec.explanation,
         source=spec.source,
         tags=spec.tags,
-        rubric=[(c.title, c.points, c.key_points) for c in spec.rubric],
+        rubric=[DraftCriterion(c.title, c.points, c.key_points, c.levels) for c in spec.rubric],
         step=spec.rubric[0].step if spec.rubric else None,
         reference_answer=spec.reference_answer,
         guidance=spec.guidance,
@@ -337,7 +376,9 @@ def _essay(draft: Draft, points: Decimal | None, bad, out: list[Problem]) -> tup
         bad("步长", "“步长”应为正数，如 0.5 或 1")
         step = DEFAULT_STEP
     criteria: list[Criterion] = []
-    for n, (title, value, key_points) in enumerate(draft.rubric, start=1):
+    for n, entry in enumerate(draft.rubric, start=1):
+        # Plain (title, points, key points) tuples are criteria without levels.
+        title, value, key_points, levels = DraftCriterion(*entry)
         name = title.strip() or f"第 {n} 项"
         if not title.strip():
             bad("评分标准", f"评分标准第 {n} 项没有标题")
@@ -352,9 +393,13 @@ def _essay(draft: Draft, points: Decimal | None, bad, out: list[Problem]) -> tup
             bad("评分标准", f"评分项“{name}”没有列出要点")
         elif any(CONTROL_RE.search(t) or "\n" in t for t in (title, *key_points)):
             bad("评分标准", f"评分项“{name}”不能含有换行或控制字符")
+        elif levels and (problem := _level_problem(name, value, step, levels)):
+            bad("评分标准", problem)
         else:
             keys = tuple(k.strip() for k in key_points if k.strip())
-            criteria.append(Criterion(f"c{len(criteria) + 1}", title.strip(), value, step, keys))
+            criteria.append(
+                Criterion(f"c{len(criteria) + 1}", title.strip(), value, step, keys, levels)
+            )
     total = sum((c.points for c in criteria), Decimal(0))
     if criteria and points is not None and total != points and len(criteria) == len(draft.rubric):
         bad(
@@ -366,6 +411,18 @@ def _essay(draft: Draft, points: Decimal | None, bad, out: list[Problem]) -> tup
     if not draft.reference_answer.strip():
         out.append(Problem("参考答案", "简答题还没有参考答案：补充后才能审核", warning=True))
     return tuple(criteria)
+
+
+def _level_problem(name: str, value: Decimal, step: Decimal, levels: tuple[Level, ...]) -> str:
+    """The first thing wrong with a criterion's levels, or ""."""
+    for level in levels:
+        texts = (level.label, level.description)
+        if any(CONTROL_RE.search(t) or "\n" in t for t in texts):
+            return f"评分项“{name}”的档次不能含有换行或控制字符"
+        if not level.description.strip():
+            return f"评分项“{name}”的档次“{level.label}”没有写明什么样的答案得这一档"
+    problems = level_problems(name, value, step, levels)
+    return problems[0][1] if problems else ""
 
 
 def case_problems(

@@ -45,6 +45,10 @@ def question_fields(c: dict[str, Any]) -> dict[str, str]:
         "互斥组": c.get("exclusion_group") or "",
         "评分标准": "\n".join(
             f"{r['title']}（{r['points']} 分，步长 {r['step']}）：{'；'.join(r['key_points'])}"
+            + "".join(
+                f"\n  · {lv['label']}（{lv['points']} 分）：{lv['description']}"
+                for lv in r.get("levels") or ()
+            )
             for r in c.get("rubric", [])
         ),
         "参考答案": c.get("reference_answer", ""),

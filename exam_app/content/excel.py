@@ -72,7 +72,12 @@ HELP = [
     ),
     ("顺序", "仅填空题：任意（各空可不按顺序作答）或 固定（默认）"),
     ("标签", "多个用顿号或逗号分隔"),
-    ("评分标准", "仅简答题：每行一项，写作 标题 (3分): 要点1；要点2，各项合计等于分值"),
+    (
+        "评分标准",
+        "仅简答题：每行一项，写作 标题 (3分): 要点1；要点2，各项合计等于分值；"
+        "按档次评分的项，在它下面每行一个档次，行首空两格写 - 正确 (3分): 什么样的答案得这一档，"
+        "从满分写到 0 分",
+    ),
     ("步长", "仅简答题：阅卷给分的最小单位，默认 0.5"),
     ("评分说明", "仅简答题：给阅卷人的补充说明"),
     ("案例编号", "案例分析题所属的案例，案例写在「案例」表中（或题库中已有）"),
@@ -113,9 +118,14 @@ def weights_text(spec: QuestionSpec) -> str:
 
 
 def rubric_text(spec: QuestionSpec) -> str:
-    return "\n".join(
-        f"{c.title} ({fmt_decimal(c.points)}分): {'；'.join(c.key_points)}" for c in spec.rubric
-    )
+    """One criterion per line, each level below its criterion, indented: "  - 正确 (2分): …"."""
+    lines = []
+    for c in spec.rubric:
+        lines.append(f"{c.title} ({fmt_decimal(c.points)}分): {'；'.join(c.key_points)}")
+        lines.extend(
+            f"  - {lv.label} ({fmt_decimal(lv.points)}分): {lv.description}" for lv in c.levels
+        )
+    return "\n".join(lines)
 
 
 def question_row(spec: QuestionSpec, option_count: int) -> list:

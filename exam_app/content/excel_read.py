@@ -13,7 +13,14 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from .build import Draft, DraftOption, blanks_from_text
+from .build import (
+    Draft,
+    DraftCriterion,
+    DraftOption,
+    LevelTextError,
+    blanks_from_text,
+    levels_from_text,
+)
 from .excel import CASE_SHEET, QUESTION_SHEET
 from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row
 from .kinds import CRITERION_RE, LABELS
@@ -350,13 +357,34 @@ def _order(text: str) -> bool:
     raise RowError("顺序", f"“顺序”应为“任意”或“固定”，不是“{text}”")
 
 
-def _rubric(text: str) -> list[tuple[str, Decimal, tuple[str, ...]]]:
-    criteria = []
-    for n, line in enumerate((x for x in text.split("\n") if x.strip()), start=1):
-        line = line.strip()
+def _rubric(text: str) -> list[DraftCriterion]:
+    """One criterion per line; its levels (评分档次), if any, on the lines below it, indented
+    and starting with "-": "  - 部分正确 (1.5分): 答出一半要点" (as in the content files)."""
+    criteria: list[DraftCriterion] = []
+    levels: list[str] = []
+    n = 0
+
+    def close() -> None:
+        if levels:
+            last = criteria[-1]
+            try:
+                criteria[-1] = last._replace(levels=levels_from_text("\n".join(levels)))
+            except LevelTextError as e:
+                raise RowError("评分标准", f"评分项“{last.title}”的{e}") from None
+            levels.clear()
+
+    for raw in (x for x in text.split("\n") if x.strip()):
+        line = raw.strip()
+        if criteria and raw[:1] in (" ", "\t", "\u3000") and line.startswith(("-", "*", "+")):
+            levels.append(line)
+            continue
+        close()
+        n += 1
         match = CRITERION_RE.match(line if line.startswith(("-", "*", "+")) else f"- {line}")
         if match is None:
             raise RowError("评分标准", f"第 {n} 项应写作“标题 (3分): 要点1；要点2”")
         keys = tuple(k.strip() for k in re.split(r"[；;]", match.group(3) or "") if k.strip())
-        criteria.append((match.group(1).strip(), Decimal(match.group(2)), keys))
+        criteria.append(DraftCriterion(match.group(1).strip(), Decimal(match.group(2)), keys))
+    if criteria:
+        close()
     return criteria

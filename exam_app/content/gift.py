@@ -17,7 +17,9 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from .build import Draft, DraftOption
+from exam_app.grading.rubric import Level
+
+from .build import Draft, DraftCriterion, DraftOption
 from .imported import (
     PLACEHOLDER_ID,
     IdAssigner,
@@ -375,8 +377,16 @@ def _apply_meta(draft: Draft, meta: dict, line: int) -> None:
             draft.step = Decimal(str(meta["step"]))
         if "rubric" in meta:
             draft.rubric = [
-                (str(t), Decimal(str(p)), tuple(str(k) for k in keys))
-                for t, p, keys in meta["rubric"]
+                DraftCriterion(
+                    str(t),
+                    Decimal(str(p)),
+                    tuple(str(k) for k in keys),
+                    tuple(
+                        Level(str(label), Decimal(str(points)), str(description))
+                        for label, points, description in (levels[0] if levels else ())
+                    ),
+                )
+                for t, p, keys, *levels in meta["rubric"]
             ]
     except (TypeError, ValueError, InvalidOperation, KeyError):
         raise _Bad(where, f"{META} 中的值无效") from None

@@ -57,7 +57,13 @@ def _meta(spec: QuestionSpec, native_fill: bool) -> dict:
         if spec.rubric:
             meta["step"] = fmt_decimal(spec.rubric[0].step)
             meta["rubric"] = [
-                [c.title, fmt_decimal(c.points), list(c.key_points)] for c in spec.rubric
+                [c.title, fmt_decimal(c.points), list(c.key_points)]
+                + (
+                    [[[lv.label, fmt_decimal(lv.points), lv.description] for lv in c.levels]]
+                    if c.levels
+                    else []
+                )
+                for c in spec.rubric
             ]
         for name in ("reference_answer", "guidance"):
             if getattr(spec, name):

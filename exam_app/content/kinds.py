@@ -8,7 +8,10 @@ bad key is reported at its file and line instead of failing during an exam.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
+
+from exam_app.grading.rubric import Level, level_problems
 
 from .lines import Field, Sink, join_text, nfkc, percent_prefix
 from .model import Criterion, Option, fmt_decimal
@@ -27,6 +30,11 @@ CRITERION_RE = re.compile(
     r"[ \t]*(?:[:：][ \t]*(.*))?$"
 )
 KEY_POINT_SPLIT_RE = re.compile(r"[；;]")
+# A level (评分档次) of the criterion above it: the same form, indented (two spaces or a tab).
+LEVEL_RE = re.compile(
+    r"^(?: {2,}|\t)[ \t]*[-*+][ \t]+(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）]"
+    r"[ \t]*(?:[:：][ \t]*(.*))?$"
+)
 
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ONE = Decimal(1)
@@ -268,9 +276,11 @@ def build_essay(
     if section is None:
         sink.add(heading, "简答题缺少“评分标准”：其下每行一项，如“- 要点 (3分): 要点1；要点2”")
     else:
+        errors_before = len(sink.errors)
         rubric = _criteria(section, step, sink)
         total = sum((c.points for c in rubric), Decimal(0))
-        if rubric and points is not None and total != points:
+        # A criterion left out for its own error would only make the sum wrong too.
+        if rubric and points is not None and total != points and len(sink.errors) == errors_before:
             sink.add(
                 section[0][0],
                 f"评分标准各项合计 {fmt_decimal(total)} 分，与题目分值 {fmt_decimal(points)} 分不一致",
@@ -283,33 +293,75 @@ def build_essay(
     return tuple(rubric), reference, guidance
 
 
+@dataclass
+class _Written:
+    """A criterion as read so far, with the levels written under it."""
+
+    line: int
+    title: str
+    points: Decimal
+    key_points: tuple[str, ...]
+    levels: list[tuple[int, Level]] = field(default_factory=list)
+    broken: bool = False  # an error was reported: the criterion is left out
+
+    def criterion(self, number: int, step: Decimal, sink: Sink) -> Criterion | None:
+        levels = tuple(level for _, level in self.levels)
+        if levels:
+            problems = level_problems(self.title, self.points, step, levels)
+            for index, message in problems:
+                sink.add(self.levels[index][0], message)
+            if problems:
+                return None
+        return Criterion(f"c{number}", self.title, self.points, step, self.key_points, levels)
+
+
 def _criteria(section: Lines, step: Decimal, sink: Sink) -> list[Criterion]:
     line0, first = section[0]
     if first.strip():
         sink.add(line0, "“评分标准:”这一行不写内容，评分项写在下面，每行一项")
-    criteria: list[Criterion] = []
+    written: list[_Written] = []
     for line, text in section[1:]:
         if not text.strip():
+            continue
+        level = LEVEL_RE.match(text) if written else None
+        if level is not None:
+            _level(written[-1], line, level, sink)
             continue
         match = CRITERION_RE.match(text)
         if match is None:
             sink.add(line, "评分项格式应为“- 标题 (3分): 要点1；要点2”")
+            written.append(_Written(line, "", Decimal(0), (), broken=True))  # its levels too
             continue
         title, raw_points, raw_keys = match.group(1).strip(), match.group(2), match.group(3) or ""
         points = Decimal(raw_points)
         key_points = tuple(k.strip() for k in KEY_POINT_SPLIT_RE.split(raw_keys) if k.strip())
+        criterion = _Written(line, title, points, key_points)
+        written.append(criterion)
         if points <= 0:
             sink.add(line, f"评分项“{title}”的分值应大于 0")
-            continue
-        if points % step:
+        elif points % step:
             sink.add(
                 line, f"评分项“{title}”的分值 {raw_points} 不是步长 {fmt_decimal(step)} 的整数倍"
             )
-            continue
-        if not key_points:
+        elif not key_points:
             sink.add(line, f"评分项“{title}”没有列出要点：在冒号后写出，用“；”分隔")
+        else:
             continue
-        criteria.append(Criterion(f"c{len(criteria) + 1}", title, points, step, key_points))
+        criterion.broken = True
     if not any(text.strip() for _, text in section[1:]):
         sink.add(line0, "“评分标准”下没有评分项，如“- 要点 (3分): 要点1；要点2”")
+    criteria: list[Criterion] = []
+    for w in written:
+        if not w.broken and (made := w.criterion(len(criteria) + 1, step, sink)) is not None:
+            criteria.append(made)
     return criteria
+
+
+def _level(criterion: _Written, line: int, match: re.Match[str], sink: Sink) -> None:
+    """One level line ("  - 部分正确 (2分): 答出一半要点") under its criterion."""
+    label, description = match.group(1).strip(), (match.group(3) or "").strip()
+    if not description:
+        sink.add(line, f"档次“{label}”没有写明什么样的答案得这一档：在冒号后写出")
+        criterion.broken = True
+        return
+    criterion.levels.append((line, Level(label, Decimal(match.group(2)), description)))

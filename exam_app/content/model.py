@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from exam_app.grading.rubric import Level
+
 KINDS = ("single", "multi", "tf", "fill", "essay")
 
 
@@ -42,6 +44,28 @@ class Criterion:
     points: Decimal
     step: Decimal
     key_points: tuple[str, ...]
+    # Marked by levels (评分档次): best first, from full marks down to 0; empty: free points.
+    levels: tuple[Level, ...] = ()
+
+
+def criterion_record(c: Criterion) -> dict[str, Any]:
+    """A criterion as JSON-ready values: in checksums, bank rows and attempt snapshots.
+
+    "levels" is there only when set, so criteria without levels keep the checksum (and the
+    version) they had before levels existed."""
+    record: dict[str, Any] = {
+        "id": c.id,
+        "title": c.title,
+        "points": fmt_decimal(c.points),
+        "step": fmt_decimal(c.step),
+        "key_points": list(c.key_points),
+    }
+    if c.levels:
+        record["levels"] = [
+            {"label": lv.label, "points": fmt_decimal(lv.points), "description": lv.description}
+            for lv in c.levels
+        ]
+    return record
 
 
 @dataclass(frozen=True)
@@ -94,16 +118,7 @@ class QuestionSpec:
             "explanation": self.explanation,
             "source": self.source,
             "tags": list(self.tags),
-            "rubric": [
-                {
-                    "id": c.id,
-                    "title": c.title,
-                    "points": fmt_decimal(c.points),
-                    "step": fmt_decimal(c.step),
-                    "key_points": list(c.key_points),
-                }
-                for c in self.rubric
-            ],
+            "rubric": [criterion_record(c) for c in self.rubric],
             "reference_answer": self.reference_answer,
             "guidance": self.guidance,
             "case_id": self.case_id,

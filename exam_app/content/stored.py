@@ -13,13 +13,21 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from .model import CaseSpec, Criterion, Option, QuestionSpec
+from exam_app.grading.rubric import Level
+
+from .model import CaseSpec, Criterion, Option, QuestionSpec, criterion_record
 
 QUESTION_FIELDS = (
     "kind", "topic", "difficulty", "points", "stem", "options", "key", "rule", "explanation",
     "source", "tags", "rubric", "reference_answer", "guidance", "exclusion_group",
 )  # fmt: skip
 CASE_FIELDS = ("title", "topic", "scenario", "basis", "source")
+
+
+def stored_criterion(c: Criterion) -> dict[str, Any]:
+    """As the bank has always stored it (points as str(Decimal)), plus levels when set."""
+    record = criterion_record(c) | {"points": str(c.points), "step": str(c.step)}
+    return record
 
 
 def question_record(spec: QuestionSpec) -> dict[str, Any]:
@@ -35,16 +43,7 @@ def question_record(spec: QuestionSpec) -> dict[str, Any]:
         "explanation": spec.explanation,
         "source": spec.source,
         "tags": list(spec.tags),
-        "rubric": [
-            {
-                "id": c.id,
-                "title": c.title,
-                "points": str(c.points),
-                "step": str(c.step),
-                "key_points": list(c.key_points),
-            }
-            for c in spec.rubric
-        ],
+        "rubric": [stored_criterion(c) for c in spec.rubric],
         "reference_answer": spec.reference_answer,
         "guidance": spec.guidance,
         "exclusion_group": spec.exclusion_group,
@@ -74,6 +73,10 @@ def question_from_record(
             points=Decimal(str(c["points"])),
             step=Decimal(str(c["step"])),
             key_points=tuple(c["key_points"]),
+            levels=tuple(
+                Level(lv["label"], Decimal(str(lv["points"])), lv.get("description", ""))
+                for lv in c.get("levels") or ()
+            ),
         )
         for c in record["rubric"] or []
     )

@@ -8,7 +8,14 @@ from .double_marking import RECONCILE_RULES, Reconciliation, reconcile
 from .errors import GradingError
 from .item_analysis import ItemStats, item_statistics
 from .outcome import Outcome
-from .rubric import Criterion, RubricError, rubric_total
+from .rubric import (
+    Criterion,
+    Level,
+    RubricError,
+    criteria_from_rubric,
+    level_problems,
+    rubric_total,
+)
 from .scoring import SCORERS, score_item, validate_key
 from .text_normalisation import normalise
 from .vocabulary import AUTO_KINDS, FILL_RULES, KIND_LABELS, MULTI_RULES
@@ -23,10 +30,13 @@ __all__ = [
     "Criterion",
     "GradingError",
     "ItemStats",
+    "Level",
     "Outcome",
     "Reconciliation",
     "RubricError",
+    "criteria_from_rubric",
     "item_statistics",
+    "level_problems",
     "normalise",
     "reconcile",
     "rubric_total",

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from exam_app.grading.item_analysis import ItemStats, item_statistics
+from exam_app.grading.rubric import level_label
 from exam_app.grading.true_false import parse_judgement
 
 NO_DEPARTMENT = "（未分配部门）"
@@ -131,6 +132,69 @@ def option_counts(snapshot: dict, responses: Iterable[object]) -> list[OptionCou
         OptionCount(o["label"], o["text"], tally[o["label"]], o["label"] in keys)
         for o in snapshot.get("options") or []
     ]
+
+
+@dataclass(frozen=True)
+class LevelCount:
+    label: str
+    points: str
+    count: int
+
+
+@dataclass(frozen=True)
+class CriterionLevels:
+    """How often each level of one criterion was chosen (by the marks the scores rest on)."""
+
+    title: str
+    levels: list[LevelCount]
+    other: int  # marks on levels this version of the rubric does not have (an older version)
+
+    def text(self) -> str:
+        parts = [f"{lv.label} {lv.count}" for lv in self.levels]
+        if self.other:
+            parts.append(f"其他版本的档次 {self.other}")
+        return f"{self.title}：{'、'.join(parts)}"
+
+
+def chosen_levels(rubric: list[dict], marks: dict[str, object]) -> dict[str, str | None]:
+    """Criterion id -> the label of the level a review's mark chose, in the rubric the answer
+    was marked on (its own snapshot); criteria without levels are left out."""
+    return {
+        c["id"]: level_label(c, marks[c["id"]])
+        for c in rubric
+        if c.get("levels") and c["id"] in marks
+    }
+
+
+def level_counts(
+    snapshot: dict, chosen: Iterable[dict[str, str | None]]
+) -> list[CriterionLevels] | None:
+    """Per criterion marked by levels in `snapshot`, how many marks chose each level; None when
+    its rubric has no levels. `chosen` holds one chosen_levels() per counted review."""
+    levelled = [c for c in snapshot.get("rubric") or [] if c.get("levels")]
+    if not levelled:
+        return None
+    tally: dict[tuple[str, str | None], int] = defaultdict(int)
+    for review in chosen:
+        for cid, label in review.items():
+            tally[(cid, label)] += 1
+    result = []
+    for c in levelled:
+        labels = [lv["label"] for lv in c["levels"]]
+        other = sum(
+            n for (cid, label), n in tally.items() if cid == c["id"] and label not in labels
+        )
+        result.append(
+            CriterionLevels(
+                c["title"],
+                [
+                    LevelCount(lv["label"], lv["points"], tally[(c["id"], lv["label"])])
+                    for lv in c["levels"]
+                ],
+                other,
+            )
+        )
+    return result
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ RESULT_HEADERS = ["工号", "姓名", "部门", "岗位", "试卷", "成绩", "�
 ITEM_HEADERS = [
     "题目编号", "题型", "知识点", "题干", "作答人数", "分值",
     "难度系数 F(%)", "标准差 SD(%)", "区分度 D(%)", "区分效率 E(%)", "需复查", "选项分布",
+    "评分档次分布",
 ]  # fmt: skip
 
 
@@ -79,6 +80,7 @@ def item_analysis(report: Report) -> Table:
                 s.efficiency,
                 "是" if s.flagged else "",
                 options,
+                "\n".join(c.text() for c in item.levels or []),
             ]  # fmt: skip
         )
     return ("题目分析", ITEM_HEADERS, rows)

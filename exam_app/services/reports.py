@@ -10,9 +10,16 @@ from sqlalchemy import func, select
 
 from exam_app.extensions import db
 from exam_app.grading.item_analysis import ItemStats
-from exam_app.models import Attempt, AttemptItem, Department, ItemSnapshot, Paper, User
+from exam_app.models import Attempt, AttemptItem, Department, ItemSnapshot, Paper, Review, User
 from exam_app.reporting import analysis
-from exam_app.reporting.analysis import ItemRow, MasteryRow, OptionCount, ResultRow, Summary
+from exam_app.reporting.analysis import (
+    CriterionLevels,
+    ItemRow,
+    MasteryRow,
+    OptionCount,
+    ResultRow,
+    Summary,
+)
 
 # Leads read reports before releasing results (a dubious key is best caught then), so the
 # reports count graded attempts as well as released ones. HR's exports use released results.
@@ -50,6 +57,7 @@ class ItemLine:
     points: Decimal
     stats: ItemStats
     options: list[OptionCount] | None
+    levels: list[CriterionLevels] | None = None  # essays whose rubric has levels
 
     @property
     def kind_label(self) -> str:
@@ -97,6 +105,35 @@ def _item_rows(scope: Scope) -> list[ItemRow]:
     return [ItemRow(a, q, s or Decimal(0), p, r) for a, q, s, p, r in rows]
 
 
+def _chosen_levels(scope: Scope) -> dict[int, list[dict]]:
+    """Per bank item, the levels its counted reviews chose, each read in the rubric its
+    answer was marked on (attempts may hold different versions): two queries."""
+    rows = db.session.execute(
+        select(AttemptItem.question_id, AttemptItem.snapshot_id, Review.criteria)
+        .join(Review, Review.attempt_item_id == AttemptItem.id)
+        .join(Attempt, AttemptItem.attempt_id == Attempt.id)
+        .join(Paper, Attempt.paper_id == Paper.id)
+        .where(
+            *scope.conditions(),
+            AttemptItem.counted,
+            AttemptItem.kind == "essay",
+            Review.counted,
+        )
+    ).all()
+    rubrics = dict(
+        db.session.execute(
+            select(ItemSnapshot.id, ItemSnapshot.content).where(
+                ItemSnapshot.id.in_({snapshot_id for _, snapshot_id, _ in rows})
+            )
+        ).all()
+    )
+    chosen: dict[int, list[dict]] = {}
+    for qid, snapshot_id, criteria in rows:
+        rubric = (rubrics.get(snapshot_id) or {}).get("rubric") or []
+        chosen.setdefault(qid, []).append(analysis.chosen_levels(rubric, criteria or {}))
+    return chosen
+
+
 def _representatives(scope: Scope) -> list[tuple[int, dict]]:
     """One snapshot per bank item (its latest drawing), in paper order: stem, options, key."""
     latest = (
@@ -127,6 +164,8 @@ def build_report(scope: Scope) -> Report:
     snapshots = _representatives(scope)
     totals = {aid: row.total for aid, (row, _) in attempts.items()}
     stats = {r.question_id: r for r in analysis.analyse_items(items, totals)}
+    levelled = any(c.get("levels") for _, snap in snapshots for c in snap.get("rubric") or [])
+    chosen = _chosen_levels(scope) if levelled else {}
     responses: dict[int, list] = {}
     for row in items:
         responses.setdefault(row.question_id, []).append(row.response)
@@ -140,6 +179,7 @@ def build_report(scope: Scope) -> Report:
             points=stats[qid].points,
             stats=stats[qid].stats,
             options=analysis.option_counts(snap, responses[qid]),
+            levels=analysis.level_counts(snap, chosen.get(qid, [])),
         )
         for qid, snap in snapshots
     ]

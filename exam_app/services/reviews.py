@@ -14,9 +14,17 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.extensions import db
-from exam_app.grading import Criterion, GradingError, RubricError, reconcile, rubric_total
+from exam_app.grading import (
+    Criterion,
+    GradingError,
+    RubricError,
+    criteria_from_rubric,
+    reconcile,
+    rubric_total,
+)
 from exam_app.grading.decimals import format_decimal
 from exam_app.grading.marking_decisions import decision_reason
+from exam_app.grading.rubric import levels_chosen
 from exam_app.models import AttemptItem, MarkingTask, Review, Role, User
 from exam_app.models.base import utcnow
 from exam_app.models.marking import ARBITRATION, ARBITRATION_SLOT, MARK, THIRD_SLOT
@@ -29,12 +37,8 @@ MAX_COMMENT = 2000
 
 
 def criteria_of(item: AttemptItem) -> list[Criterion]:
-    return [
-        Criterion(
-            id=c["id"], title=c["title"], points=Decimal(c["points"]), step=Decimal(c["step"])
-        )
-        for c in item.snapshot.get("rubric", [])
-    ]
+    """The frozen rubric of the answer's item, levels included."""
+    return criteria_from_rubric(item.snapshot.get("rubric", []))
 
 
 def check_can_review(item: AttemptItem, reviewer: User) -> None:
@@ -178,7 +182,10 @@ def _decide(item: AttemptItem, reviewer: User) -> None:
         return  # the other marker has not finished
     marked = [(r, t) for r, t in marks_of(item) if t.kind == MARK]
     if len(marked) == 1:
-        _settle(item, [marked[0][0]], marked[0][0].total, "review", reviewer, "按评分标准评阅")
+        review = marked[0][0]
+        levels = levels_chosen(criteria_of(item), review.criteria)
+        reason = f"按评分标准评阅（{levels}）" if levels else "按评分标准评阅"
+        _settle(item, [review], review.total, "review", reviewer, reason)
         return
     paper = item.attempt.paper
     marks = [r.total for r, _ in marked]

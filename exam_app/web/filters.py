@@ -13,6 +13,8 @@ import nh3
 from flask import Flask, current_app
 from markupsafe import Markup, escape
 
+from exam_app.grading.rubric import level_label
+
 _BLANK = re.compile(r"\{\{(\d+)\}\}")
 _ALLOWED_TAGS = {
     "p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre",
@@ -80,6 +82,15 @@ def score(value: Decimal | None) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
+def criterion_mark(value: object, criterion: dict) -> str:
+    """A criterion's mark as shown in histories and appeals: "2.5", or "2.5（部分正确）" when
+    the criterion is marked by levels; "—" when not marked."""
+    if value is None or value == "":
+        return "—"
+    label = level_label(criterion, value)
+    return f"{value}（{label}）" if label else str(value)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("DISPLAY_TIMEZONE", "Asia/Shanghai")
     app.add_template_filter(render_markdown, "markdown")
@@ -87,6 +98,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(as_typed, "as_typed")
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(score, "score")
+    app.add_template_filter(criterion_mark, "criterion_mark")
     app.add_template_global(escape, "escape")
 
     from exam_app.web import question_html  # it uses the filters above

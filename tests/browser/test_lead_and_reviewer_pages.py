@@ -19,7 +19,7 @@ from exam_app.services.attempts import start_attempt
 from exam_app.services.autosave import save_answer
 from tests.browser.conftest import sign_in
 from tests.factories import key_response, person
-from tests.marking_fixtures import fresh, marking_paper, sit
+from tests.marking_fixtures import fresh, levelled_question, marking_paper, sit
 
 pytestmark = pytest.mark.browser
 WIDTHS = {"desktop": 1366, "phone": 390}
@@ -80,6 +80,49 @@ def test_a_reviewer_sees_the_running_total_and_cannot_send_more_than_full_marks(
     page.wait_for_url("**/review/")
     db.session.commit()  # end the read snapshot: the live server wrote meanwhile
     assert fresh(AttemptItem, answer.id).score == 8
+
+
+def test_a_reviewer_picks_levels_and_the_total_follows(sized, live):
+    """A criterion marked by levels (正确 / 部分正确 / 不正确): radio buttons, the total follows."""
+    page = sized
+    lead = person("lead", Role.LEAD, department="培训中心")
+    person("alice", Role.REVIEWER, department="培训中心")
+    answer = sit(marking_paper(lead, question=levelled_question()), person("xiaoming", Role.STAFF))
+    item = fresh(AttemptItem, answer.id)
+    item.points = Decimal(8)  # 4 + 6 can add up to more than the item carries
+    db.session.commit()
+
+    sign_in(page, "alice")
+    page.goto(f"/review/items/{answer.id}")
+    page.get_by_role("button", name="领取").click()
+    total = page.locator(".rubric-total")
+    expect(total).to_contain_text("合计 0 / 8 分")
+    expect(total).to_contain_text("还有 2 项未评")
+    levels = page.get_by_role("group", name="业务知识得分")
+    expect(levels.get_by_role("radio")).to_have_count(3)
+    expect(levels).to_contain_text("只答对一个时限")
+    levels.get_by_role("radio", name="正确 4 分").check()
+    expect(total).to_contain_text("合计 4 / 8 分")
+    expect(total).to_contain_text("还有 1 项未评")
+    page.get_by_label("表达得分").fill("5")
+    expect(page.locator("[data-rubric-warning]")).to_have_text(
+        "合计 9 分超过本题满分 8 分，请检查各项得分。"
+    )
+    _no_sideways_scroll(page)
+    page.get_by_role("button", name="提交评分").click()
+    expect(page).to_have_url(f"{live.base_url}/review/items/{answer.id}")  # not sent
+    db.session.commit()
+    assert db.session.scalar(select(func.count(Review.id))) == 0
+
+    levels.get_by_role("radio", name="部分正确 2 分").check()
+    expect(total).to_contain_text("合计 7 / 8 分")
+    expect(page.locator("[data-rubric-warning]")).to_have_text("")
+    page.get_by_role("button", name="提交评分").click()
+    page.wait_for_url("**/review/")
+    db.session.commit()  # end the read snapshot: the live server wrote meanwhile
+    assert fresh(AttemptItem, answer.id).score == 7
+    review = db.session.scalar(select(Review))
+    assert review.criteria == {"c1": "2", "c2": "5"}
 
 
 def _two_single_items() -> list[Question]:

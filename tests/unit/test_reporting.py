@@ -132,3 +132,36 @@ def test_roster_errors_name_row_and_column():
     _, missing = read_roster(_book([], header=("编号", "姓名")), ROLE_NAMES)
     assert missing[0].startswith("第 1 行缺少列：工号")
     assert read_roster(b"not a workbook", ROLE_NAMES)[1][0].startswith("文件无法读取")
+
+
+LEVELLED = {
+    "kind": "essay",
+    "rubric": [
+        {"id": "c1", "title": "业务知识", "points": "2", "step": "1", "key_points": ["甲"],
+         "levels": [{"label": "正确", "points": "2", "description": "对"},
+                    {"label": "部分正确", "points": "1", "description": "半对"},
+                    {"label": "不正确", "points": "0", "description": "错"}]},
+        {"id": "c2", "title": "表达", "points": "1", "step": "1", "key_points": ["乙"]},
+    ],
+}  # fmt: skip
+
+
+def test_level_counts_tally_each_marks_chosen_level():
+    from exam_app.reporting.analysis import chosen_levels, level_counts
+
+    rubric = LEVELLED["rubric"]
+    chosen = [chosen_levels(rubric, {"c1": p, "c2": "1"}) for p in ("2", "1.0", "1", "0")]
+    assert chosen[0] == {"c1": "正确"}  # the free criterion is left out
+    (knowledge,) = level_counts(LEVELLED, chosen)
+    assert [(lv.label, lv.count) for lv in knowledge.levels] == [
+        ("正确", 1),
+        ("部分正确", 2),
+        ("不正确", 1),
+    ]
+    assert knowledge.text() == "业务知识：正确 1、部分正确 2、不正确 1"
+    older = [{"c1": "大体正确"}, {"c1": None}]
+    assert level_counts(LEVELLED, older)[0].text() == (
+        "业务知识：正确 0、部分正确 0、不正确 0、其他版本的档次 2"
+    )
+    assert level_counts({"kind": "essay", "rubric": [rubric[1]]}, chosen) is None
+    assert level_counts({"kind": "single"}, []) is None
