@@ -16,6 +16,7 @@ from exam_app.bank import cli as bank_cli
 from exam_app.content import load_content
 from exam_app.extensions import db
 from exam_app.models import Role, User
+from exam_app.quality.catalogue import CatalogueInvalid, load_catalogue
 from exam_app.services import ServiceError
 from exam_app.services.accounts import create_user
 from exam_app.services.attempts import close_overdue
@@ -77,16 +78,24 @@ def content_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
 def content_check(as_json: bool) -> None:
     """Check every content file and report all problems at once."""
-    content = load_content(current_app.config["CONTENT_ROOT"])
+    root = current_app.config["CONTENT_ROOT"]
+    content = load_content(root)
+    # The catalogue of service-quality standards is content too: checked here, file and line.
+    try:
+        standards = len(load_catalogue(root).standards)
+    except CatalogueInvalid as e:
+        standards, content.errors = 0, content.errors + list(e.errors)
     for err in content.errors + content.twins:
         click.echo(str(err), err=True)
     if as_json:
-        click.echo(json.dumps(content.counts(), ensure_ascii=False, indent=2))
+        counts = content.counts() | {"standards": standards}
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
     elif not content.errors and not content.twins:
         counts = content.counts()
         groups = len({q.exclusion_group for q in content.questions} - {None})
         click.echo(
-            f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例，{groups} 个互斥组。"
+            f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例，{groups} 个互斥组，"
+            f"{standards} 条考核标准。"
         )
     if content.errors:
         click.echo(f"共 {len(content.errors)} 处错误。", err=True)
