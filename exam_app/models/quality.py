@@ -50,24 +50,23 @@ class QualityStandard(db.Model):
 
 
 class QualityRecord(db.Model):
-    """One occurrence: a fault (过失通知单) or a bonus (加分记录), or an adjustment.
+    """One occurrence: a fault (过失通知单) or a bonus (加分记录).
 
     The standard's code, title and points are frozen on the record when it is made.
     `month` (YYYY-MM) is the summary it counts in: the month of the occurrence, or, when
     that month was already confirmed, the first month not yet confirmed after it. An appeal
-    decided after its month was confirmed leaves the record as it was and adds an
-    adjustment (`adjusts_id`, points = the change) to the next open month instead.
+    decided later voids or changes the record itself; a confirmed month's snapshot keeps
+    what was confirmed, and the next summary shows the difference as an adjustment
+    (services/quality/months.py).
     """
 
     __tablename__ = "quality_records"
     __table_args__ = (
         CheckConstraint("status in ('active', 'voided')", name="status"),
-        CheckConstraint("kind in ('record', 'adjustment')", name="kind"),
         Index("ix_quality_records_month_user", "month", "user_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), default="record")
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     occurred_on: Mapped[date]
     month: Mapped[str] = mapped_column(String(7))
@@ -83,13 +82,11 @@ class QualityRecord(db.Model):
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
     status: Mapped[str] = mapped_column(String(10), default="active")
-    adjusts_id: Mapped[int | None] = mapped_column(ForeignKey("quality_records.id"))
 
     person = relationship("User", foreign_keys=[user_id])
     supervisor = relationship("User", foreign_keys=[supervisor_id])
     recorded_by = relationship("User", foreign_keys=[recorded_by_id])
     standard = relationship("QualityStandard")
-    adjusts = relationship("QualityRecord", remote_side=[id])
 
     @property
     def status_label(self) -> str:
@@ -97,8 +94,6 @@ class QualityRecord(db.Model):
 
     @property
     def kind_label(self) -> str:
-        if self.kind == "adjustment":
-            return "调整"
         return "加分" if self.points > 0 else "扣分"
 
 

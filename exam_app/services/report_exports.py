@@ -10,6 +10,7 @@ from exam_app.extensions import db
 from exam_app.models import Appeal, Attempt, AttemptItem, Department, Paper, QuarterResult, User
 from exam_app.models.appeals import APPEAL_OUTCOME_LABELS, APPEAL_STATUS_LABELS
 from exam_app.reporting.sheets import Table
+from exam_app.services.quality.quarters import quarter_scores
 from exam_app.services.reports import Report
 from exam_app.web.filters import local_time
 
@@ -34,7 +35,8 @@ def quarter_results(quarter: str) -> Table:
     for result, *_ in rows:
         for part in result.sections:
             sections.setdefault(part["title"], None)
-    headers = RESULT_HEADERS + [f"{title}得分" for title in sections]
+    headers = RESULT_HEADERS + [f"{title}得分" for title in sections] + COMBINED_HEADERS
+    combined = _combined_by_user(quarter, [result.user_id for result, *_ in rows])
     table = []
     for result, staff_no, name, position, dept in rows:
         scores = {part["title"]: part["score"] for part in result.sections}
@@ -50,8 +52,25 @@ def quarter_results(quarter: str) -> Table:
                 "合格" if result.passed else "不合格",
             ]  # fmt: skip
             + [_decimal(scores.get(title)) for title in sections]
+            + combined.get(result.user_id, [None] * len(COMBINED_HEADERS))
         )
     return (f"{quarter}成绩", headers, table)
+
+
+COMBINED_HEADERS = ["服务质量分", "定性评价", "综合得分", "综合考核权重"]
+
+
+def _combined_by_user(quarter: str, user_ids: list[int]) -> dict[int, list[object]]:
+    """The quarter's combined score beside each result (issue 16), when weights are set."""
+    people = list(db.session.scalars(select(User).where(User.id.in_(set(user_ids)))))
+    out: dict[int, list[object]] = {}
+    for row in quarter_scores(quarter, people):
+        s = row.score
+        if s is None:
+            continue
+        w = f"{s.weights.exam:g}/{s.weights.quality:g}/{s.weights.rating:g}"
+        out[row.person.id] = [s.quality, s.rating, s.total, w]
+    return out
 
 
 def _decimal(value: object) -> Decimal | None:
