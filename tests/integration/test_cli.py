@@ -16,7 +16,7 @@ def test_setup_creates_demo_accounts_and_a_paper_and_is_safe_to_run_again(app, r
     assert "演示账号" in first.output and "staff1" in first.output and "lead1" in first.output
     users = db.session.scalar(select(func.count(User.id)))
     papers = db.session.scalar(select(func.count(Paper.id)))
-    assert users == 8 and papers == 3  # the sample paper and the two shipped examples
+    assert users == 10 and papers == 3  # the sample paper and the two shipped examples
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert db.session.scalar(select(func.count(User.id))) == users

@@ -12,7 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from exam_app.extensions import db
 from exam_app.models import (
@@ -137,18 +137,19 @@ def rate(rater: User, quarter: str, entries: dict[int, tuple[str, str]],
     return len(checked)
 
 
-def _exam_percent(user_id: int, quarter: str) -> Decimal | None:
-    """The quarter's exam result as a percent: the latest released result of the quarter
-    (a make-up exam replaces the first sitting)."""
-    result = db.session.scalar(
-        select(QuarterResult)
-        .where(QuarterResult.user_id == user_id, QuarterResult.quarter == quarter)
-        .order_by(QuarterResult.recorded_at.desc(), QuarterResult.id.desc())
-        .limit(1)
-    )
-    if result is None or not result.max_total:
-        return None
-    return (result.total * 100 / result.max_total).quantize(Decimal("0.01"))
+def _exam_percents(user_ids: list[int], quarter: str) -> dict[int, Decimal]:
+    """The quarter's exam result as a percent per person, in one query: the latest released
+    result of the quarter (a make-up exam replaces the first sitting)."""
+    rows = db.session.execute(
+        select(QuarterResult.user_id, QuarterResult.total, QuarterResult.max_total)
+        .where(QuarterResult.user_id.in_(user_ids), QuarterResult.quarter == quarter)
+        .order_by(QuarterResult.recorded_at, QuarterResult.id)
+    ).all()
+    percents: dict[int, Decimal] = {}
+    for user_id, total, max_total in rows:  # later rows replace earlier ones
+        if max_total:
+            percents[user_id] = (total * 100 / max_total).quantize(Decimal("0.01"))
+    return percents
 
 
 def _quality_points(user_ids: list[int], quarter: str) -> dict[int, tuple[int, int]]:
@@ -182,19 +183,20 @@ class QuarterScore:
 
 
 def quarter_scores(quarter: str, people: list[User]) -> list[QuarterScore]:
+    """Each person's combined score, in four queries whatever the number of people."""
     weights = weights_of(quarter)
+    if weights is None:
+        return [QuarterScore(quarter, person, None) for person in people]
     ids = [p.id for p in people]
     ratings = ratings_of(quarter, ids)
     points = _quality_points(ids, quarter)
+    exams = _exam_percents(ids, quarter)
     scores = []
     for person in people:
-        if weights is None:
-            scores.append(QuarterScore(quarter, person, None))
-            continue
         deducted, added = points.get(person.id, (0, 0))
         rating = ratings.get(person.id)
         score = combined_score(
-            _exam_percent(person.id, quarter),
+            exams.get(person.id),
             quality_score(deducted, added),
             Decimal(rating.score) if rating else None,
             Weights(Decimal(weights.exam), Decimal(weights.quality), Decimal(weights.rating)),
@@ -209,7 +211,7 @@ def staff_in_quarter() -> list[User]:
             select(User)
             .join(UserRole, UserRole.user_id == User.id)
             .where(UserRole.role == str(Role.STAFF))
-            .options(joinedload(User.department))
+            .options(joinedload(User.department), lazyload(User.role_rows))
             .order_by(User.staff_no)
         ).unique()
     )
