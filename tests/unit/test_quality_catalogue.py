@@ -250,3 +250,28 @@ def test_the_quality_package_imports_neither_flask_nor_the_database(module):
         for name in names:  # exam_app.content: the shared line reader and ContentError
             pure = name.split(".")[0] in sys.stdlib_module_names
             assert pure or name.startswith("exam_app.content"), f"{module.name} imports {name}"
+
+
+def test_the_example_in_the_leads_readme_parses():
+    readme = (ROOT / "question_bank/standards/README.md").read_text(encoding="utf-8")
+    example = readme.split("```markdown\n")[1].split("```")[0]
+    (standard,) = parse_catalogue(example, "README").standards
+    assert (standard.code, standard.points, standard.source) == (
+        "wykh-01",
+        -2,
+        "物业客服人员考核标准",
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        (("分值: -1", "分值: 2"), "分值应为带符号的整数：扣分写 -2（或“扣2分”），加分写 +5（或“加5分”），不是“2”"),
+        (("类别", "分数"), "未知字段“分数”，可用字段：标题、分值、类别、出处、条款、停用（正文与字段之间要空一行）"),
+        (("\n\n不爱护保持客服中心的卫生清洁，发现一次扣1分。", ""), "标准“wykh-01”没有正文：字段之后空一行，写出文件中的原文"),
+    ],
+)  # fmt: skip
+def test_the_messages_quoted_in_the_leads_readme_are_the_real_ones(change, fragment):
+    readme = (ROOT / "question_bank/standards/README.md").read_text(encoding="utf-8")
+    assert fragment.replace("wykh-01", "wykh-07") in readme
+    assert any(fragment in message for _, message in _errors(HEAD + GOOD.replace(*change)))
