@@ -118,9 +118,10 @@ def parse_catalogue(text: str, path: str) -> Catalogue:
                 sink.add(index + 1, "“#”后面应写所引文件的名称，如“# 物业客服人员考核标准”")
         index += 1  # other lines under a "#" heading are notes for colleagues
     if not standards and not sink.errors:
-        sink.add(max(len(lines), 1), "文件中没有考核标准：用“## 编号”开始一条标准")
+        last = max((i + 1 for i, text in enumerate(lines) if text.strip()), default=1)
+        sink.add(last, "文件中没有考核标准：用“## 编号”开始一条标准")
     if sink.errors:
-        raise CatalogueInvalid(sink.errors)
+        raise CatalogueInvalid(sorted(sink.errors, key=lambda e: e.line))
     return Catalogue(version=version, standards=tuple(standards))
 
 
@@ -248,6 +249,9 @@ def _points(field: tuple[str, int] | None, sink: Sink) -> int | None:
     value, number = field
     text = nfkc(value).replace("\u2212", "-")  # "−", the minus sign some editors insert
     signed, worded = SIGNED_RE.match(text), WORDED_RE.match(text)
+    if re.fullmatch(r"[+-]?\s*0+", text) or (worded and int(worded.group(2)) == 0):
+        sink.add(number, "分值不能为 0：每条标准每发生一次都要扣分或加分")
+        return None
     if signed:
         points = int(signed.group(2)) * (-1 if signed.group(1) == "-" else 1)
     elif worded:
@@ -258,7 +262,7 @@ def _points(field: tuple[str, int] | None, sink: Sink) -> int | None:
             f"分值应为带符号的整数：扣分写 -2（或“扣2分”），加分写 +5（或“加5分”），不是“{value}”",
         )
         return None
-    if points == 0 or abs(points) > MAX_POINTS:
+    if abs(points) > MAX_POINTS:
         sink.add(number, f"分值应为 1 到 {MAX_POINTS} 分的扣分或加分，不是“{value}”")
         return None
     return points

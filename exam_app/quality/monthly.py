@@ -190,8 +190,8 @@ def _person_month(
                 record_ids=tuple(o.record_id for o in records),
                 fine=fine,
                 reason="；".join(why[supervisor_id])
-                + f"；按 {share_text} 原则承担 {points} 分罚款的"
-                f" {_percent(rules.supervisor_share)}%",
+                + f"；按 {share_text} 原则，承担这 {points} 分罚款"
+                f"（{_fen(points * rules.yuan_per_point)} 元）的 {_percent(rules.supervisor_share)}%",
             )
         )
 
