@@ -91,6 +91,8 @@ class Config:
 
     # Seconds after a deadline in which a save is still accepted (network latency).
     ANSWER_GRACE_SECONDS = int(os.environ.get("ANSWER_GRACE_SECONDS", "30"))
+    # Working days after a service-quality record is made within which the person may appeal.
+    QUALITY_APPEAL_DAYS = int(os.environ.get("QUALITY_APPEAL_DAYS", "5"))
 
     # Appeal deadlines count working days on China's official calendar (chinesecalendar:
     # public holidays and 调休 working weekends); these YYYY-MM-DD lists, separated by

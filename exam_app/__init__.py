@@ -26,6 +26,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from exam_app.extensions import csrf, db, login_manager, migrate
     from exam_app.marking import bp as marking_bp
     from exam_app.papers import bp as papers_bp
+    from exam_app.quality_desk import bp as quality_desk_bp
+    from exam_app.quality_office import bp as quality_office_bp
+    from exam_app.quality_setup import bp as quality_setup_bp
     from exam_app.records import bp as records_bp
     from exam_app.reports import bp as reports_bp
     from exam_app.review import bp as review_bp
@@ -41,6 +44,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     cli.init_app(app)
 
     for bp in (auth_bp, exams_bp, records_bp, review_bp, marking_bp, papers_bp, bank_bp, admin_bp,
-               reports_bp, staffing_bp, api_bp, appeals_bp, corrections_bp):  # fmt: skip
+               reports_bp, staffing_bp, api_bp, appeals_bp, corrections_bp, quality_desk_bp,
+               quality_office_bp, quality_setup_bp):  # fmt: skip
         app.register_blueprint(bp)
     return app

@@ -16,13 +16,17 @@ from exam_app.bank import cli as bank_cli
 from exam_app.content import load_content
 from exam_app.extensions import db
 from exam_app.models import Role, User
+from exam_app.models.base import utcnow
+from exam_app.quality.catalogue import CatalogueInvalid, load_catalogue
 from exam_app.services import ServiceError
 from exam_app.services.accounts import create_user
 from exam_app.services.attempts import close_overdue
 from exam_app.services.content_sync import ContentInvalid, sync_content
 from exam_app.services.demo import ensure_demo_accounts, ensure_demo_paper
+from exam_app.services.demo_quality import ensure_demo_quality
 from exam_app.services.example_papers import ensure_example_papers
 from exam_app.services.preparing import PREPARE_AHEAD, prepare_due
+from exam_app.services.quality.standards import sync_standards
 
 
 def _load(root: Path, prefer_file: tuple[str, ...] = ()) -> None:
@@ -35,6 +39,13 @@ def _load(root: Path, prefer_file: tuple[str, ...] = ()) -> None:
     click.echo(f"题库已导入：{report.summary()}")
     for conflict in report.conflicts:
         click.echo(conflict, err=True)
+    try:  # the service-quality standards are content too, checked with file and line
+        standards = sync_standards(root, utcnow())
+    except CatalogueInvalid as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        raise click.ClickException("考核标准文件有误，未导入。") from None
+    click.echo(standards.summary)
 
 
 @click.command("setup")
@@ -49,6 +60,8 @@ def setup_command(demo: bool) -> None:
     rows = ensure_demo_accounts(Path(current_app.instance_path) / "demo-accounts.txt")
     if ensure_demo_paper():
         click.echo("已创建并发布示例试卷。")
+    if ensure_demo_quality(utcnow()):
+        click.echo("已创建上个月的服务质量示例记录、本季度权重和定性评价。")
     lead = db.session.scalar(select(User).where(User.username == "lead1"))
     for line in ensure_example_papers(lead) if lead else []:
         click.echo(line)
@@ -77,16 +90,24 @@ def content_group() -> None:
 @click.option("--json", "as_json", is_flag=True, help="以 JSON 输出统计")
 def content_check(as_json: bool) -> None:
     """Check every content file and report all problems at once."""
-    content = load_content(current_app.config["CONTENT_ROOT"])
+    root = current_app.config["CONTENT_ROOT"]
+    content = load_content(root)
+    # The catalogue of service-quality standards is content too: checked here, file and line.
+    try:
+        standards = len(load_catalogue(root).standards)
+    except CatalogueInvalid as e:
+        standards, content.errors = 0, content.errors + list(e.errors)
     for err in content.errors + content.twins:
         click.echo(str(err), err=True)
     if as_json:
-        click.echo(json.dumps(content.counts(), ensure_ascii=False, indent=2))
+        counts = content.counts() | {"standards": standards}
+        click.echo(json.dumps(counts, ensure_ascii=False, indent=2))
     elif not content.errors and not content.twins:
         counts = content.counts()
         groups = len({q.exclusion_group for q in content.questions} - {None})
         click.echo(
-            f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例，{groups} 个互斥组。"
+            f"内容检查通过：{counts['questions']} 道题，{counts['cases']} 个案例，{groups} 个互斥组，"
+            f"{standards} 条考核标准。"
         )
     if content.errors:
         click.echo(f"共 {len(content.errors)} 处错误。", err=True)

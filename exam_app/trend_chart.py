@@ -34,12 +34,12 @@ def _x(index: int, count: int) -> float:
     return round(LEFT + INSET + (span / 2 if count == 1 else span * index / (count - 1)), 1)
 
 
-def trend_svg(points: list[Point]) -> str:
+def trend_svg(points: list[Point], label: str = "历次考核得分率趋势") -> str:
     """A line through the results in order, a grid at 0/60/100 %, a dot per result (filled
     for passed, hollow for failed, so it reads in black and white print too)."""
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
-        f'class="trend" role="img" aria-label="{escape("历次考核得分率趋势")}">'
+        f'class="trend" role="img" aria-label="{escape(label)}">'
     ]
     for level in (0, 60, 100):
         y = _y(Decimal(level))

@@ -40,7 +40,9 @@ def _prepare(url: str) -> None:
     """Migrate from empty and load the shipped content: what `flask setup` does."""
     from flask_migrate import stamp, upgrade
 
+    from exam_app.models.base import utcnow
     from exam_app.services.content_sync import sync_content
+    from exam_app.services.quality.standards import sync_standards
 
     app = _app_for(url)
     with app.app_context():
@@ -50,6 +52,7 @@ def _prepare(url: str) -> None:
         else:
             upgrade()
         sync_content(ROOT)
+        sync_standards(ROOT, utcnow())
         if url.startswith("sqlite"):
             db.session.execute(db.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         db.session.remove()

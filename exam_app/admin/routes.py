@@ -64,6 +64,7 @@ def _filled(user: User) -> PersonForm:
     form = PersonForm(formdata=None, obj=user)
     form.department.data = user.department.name if user.department else ""
     form.roles.data = [str(r) for r in user.roles]
+    form.supervisor.data = user.supervisor.staff_no if user.supervisor else ""
     return form
 
 
@@ -77,6 +78,7 @@ def edit_user(user_id: int):
                 current_user, user, name=form.name.data, staff_no=form.staff_no.data,
                 department=form.department.data or "", position=form.position.data or "",
                 roles={Role(r) for r in form.roles.data},
+                supervisor_staff_no=form.supervisor.data or "",
             )  # fmt: skip
         except ServiceError as e:
             db.session.rollback()

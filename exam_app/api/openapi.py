@@ -23,6 +23,19 @@ _PERSON_FIELDS = {
     "department": {"type": ["string", "null"], "description": "部门"},
     "position": {"type": "string", "description": "岗位"},
 }
+_COMBINED_FIELDS = {
+    "quarter": {"type": "string", "example": "2026Q4"},
+    "exam": {**_NUM, "description": "考试成绩（得分率，0–100）"},
+    "quality": {**_NUM, "description": "服务质量分（100 − 扣分 + 加分，0–100）"},
+    "rating": {**_NUM, "description": "直属上司的定性评价（0–100）"},
+    "weights": {
+        "type": "object",
+        "properties": {"exam": _NUM, "quality": _NUM, "rating": _NUM},
+        "description": "培训负责人设定的权重（%），合计 100",
+    },
+    "total": {**_NUM, "description": "综合得分；有权重的部分缺失时为 null"},
+    "missing": {"type": "array", "items": _STR, "description": "缺少的部分"},
+}
 _ERROR = {
     "content": {
         "application/json": {
@@ -76,6 +89,28 @@ PATHS = {
             },
         }
     ),
+    "/api/v1/quarters/{quarter}/combined": _guarded(
+        {
+            "summary": "某季度的综合考核：考试成绩、服务质量、定性评价及权重",
+            "parameters": [_path_param("quarter", "季度，如 2026Q4")],
+            "responses": {
+                "200": _ok(
+                    _object(
+                        {
+                            "quarter": _STR,
+                            "count": {"type": "integer"},
+                            "combined": {
+                                "type": "array",
+                                "items": _object(_PERSON_FIELDS | _COMBINED_FIELDS),
+                            },
+                        }
+                    ),
+                    "综合考核列表（未设权重时为空）",
+                ),
+                "404": {"description": "季度格式不对", **_ERROR},
+            },
+        }
+    ),
     "/api/v1/staff/{staff_no}": _guarded(
         {
             "summary": "员工考核档案：各季度成绩",
@@ -84,7 +119,14 @@ PATHS = {
                 "200": _ok(
                     _object(
                         _PERSON_FIELDS
-                        | {"results": {"type": "array", "items": _object(_RESULT_FIELDS)}}
+                        | {
+                            "results": {"type": "array", "items": _object(_RESULT_FIELDS)},
+                            "combined": {
+                                "type": "array",
+                                "items": _object(_COMBINED_FIELDS),
+                                "description": "各季度综合考核（已设权重的季度）",
+                            },
+                        }
                     ),
                     "档案",
                 ),
@@ -135,7 +177,7 @@ def document() -> dict:
         "info": {
             "title": "客服培训考试平台 · 只读接口",
             "version": "1.0.0",
-            "description": "供人力资源等系统读取季度成绩和员工考核档案。字段名为英文，内容为中文。",
+            "description": "供人力资源等系统读取季度成绩、综合考核和员工考核档案。字段名为英文，内容为中文。",
         },
         "servers": [{"url": "/"}],
         "components": {

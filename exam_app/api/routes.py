@@ -22,6 +22,14 @@ def quarter_results(quarter: str):
     return jsonify(quarter=quarter, count=len(results), results=results)
 
 
+@bp.route("/quarters/<quarter>/combined")
+def quarter_combined(quarter: str):
+    if not QUARTER.fullmatch(quarter):
+        abort(404)
+    rows = api_reads.quarter_combined(quarter)
+    return jsonify(quarter=quarter, count=len(rows), combined=rows)
+
+
 @bp.route("/staff/<staff_no>")
 def staff_file(staff_no: str):
     person = api_reads.staff_file(staff_no)

@@ -14,7 +14,9 @@ from exam_app.services.results import item_feedback
 
 
 def _appeal(appeal_id: int) -> Appeal:
-    appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or appeal.on_record:  # records' appeals live at /quality/appeals
+        abort(404)
     if appeal.status == "open":
         try:
             appeal_service.check_can_decide(appeal, current_user)

@@ -47,7 +47,9 @@ def appeals():
 
 @bp.route("/appeals/<int:appeal_id>/assign", methods=["POST"])
 def assign(appeal_id: int):
-    appeal = db.session.get(Appeal, appeal_id) or abort(404)
+    appeal = db.session.get(Appeal, appeal_id)
+    if appeal is None or appeal.on_record:  # a record's appeal is decided one level up
+        abort(404)
     form = AssignForm()
     if not form.validate_on_submit():
         abort(400)

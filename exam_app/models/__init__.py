@@ -9,6 +9,15 @@ from exam_app.models.marking import MarkingTask, ResultRelease
 from exam_app.models.papers import Paper, PaperAudience, Section, SectionItem
 from exam_app.models.people import Department, Role, User, UserRole
 from exam_app.models.practice import PracticeAnswer
+from exam_app.models.quality import (
+    QualityEvent,
+    QualityMonth,
+    QualityRating,
+    QualityRecord,
+    QualityRules,
+    QualityStandard,
+    QuarterWeights,
+)
 from exam_app.models.records import QuarterResult, ScoreEvent
 from exam_app.models.reviews import Review
 from exam_app.models.sign_in import LoginFailure, LoginSession  # noqa: F401
@@ -29,7 +38,14 @@ __all__ = [
     "Paper",
     "PaperAudience",
     "PracticeAnswer",
+    "QualityEvent",
+    "QualityMonth",
+    "QualityRating",
+    "QualityRecord",
+    "QualityRules",
+    "QualityStandard",
     "QuarterResult",
+    "QuarterWeights",
     "Question",
     "QuestionVersion",
     "ResultRelease",

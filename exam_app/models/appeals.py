@@ -1,4 +1,5 @@
-"""Appeals (申诉) against an item's grade, and a lead's corrections of an answer key."""
+"""Appeals (申诉) against an item's grade or a service-quality record, and a lead's
+corrections of an answer key."""
 
 from __future__ import annotations
 
@@ -14,19 +15,28 @@ from exam_app.models.base import Score, utcnow
 
 APPEAL_STATUS_LABELS = {"open": "处理中", "decided": "已决定"}
 APPEAL_OUTCOME_LABELS = {"upheld": "维持原分", "changed": "改分"}
+# A service-quality record's appeal: kept, changed to other points, or voided.
+RECORD_OUTCOME_LABELS = {"upheld": "维持原记录", "changed": "改分", "voided": "撤销记录"}
 
 
 class Appeal(db.Model):
-    """A staff member's appeal of one released item's score, and its decision.
+    """A staff member's appeal, and its decision, of exactly one subject: a released item's
+    score (attempt_item_id) or a service-quality record (quality_record_id).
 
-    The decision's score is a ScoreEvent (source "appeal"); old and new scores are kept here
-    too so the appeal reads on its own.
+    An item's decision is a ScoreEvent (source "appeal"); a record's decision voids or
+    changes the record (or adds an adjustment once its month is confirmed). Old and new
+    scores (a record's points) are kept here too so the appeal reads on its own.
     """
 
     __tablename__ = "appeals"
     __table_args__ = (
         CheckConstraint("status in ('open', 'decided')", name="status"),
-        CheckConstraint("outcome is null or outcome in ('upheld', 'changed')", name="outcome"),
+        CheckConstraint(
+            "outcome is null or outcome in ('upheld', 'changed', 'voided')", name="outcome"
+        ),
+        CheckConstraint(
+            "(attempt_item_id is null) <> (quality_record_id is null)", name="one_subject"
+        ),
         # One open appeal per item: a partial unique index, so later appeals stay possible.
         Index(
             "uq_appeals_open_item",
@@ -35,12 +45,22 @@ class Appeal(db.Model):
             sqlite_where=text("status = 'open'"),
             postgresql_where=text("status = 'open'"),
         ),
+        Index(
+            "uq_appeals_open_record",
+            "quality_record_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
         Index("ix_appeals_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    attempt_item_id: Mapped[int] = mapped_column(
+    attempt_item_id: Mapped[int | None] = mapped_column(
         ForeignKey("attempt_items.id", ondelete="CASCADE"), index=True
+    )
+    quality_record_id: Mapped[int | None] = mapped_column(
+        ForeignKey("quality_records.id", ondelete="CASCADE"), index=True
     )
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)  # the appellant
     reason: Mapped[str] = mapped_column(Text)
@@ -60,6 +80,7 @@ class Appeal(db.Model):
     decided_at: Mapped[datetime | None]
 
     item = relationship("AttemptItem")
+    record = relationship("QualityRecord")
     user = relationship("User", foreign_keys=[user_id])
     assignee = relationship("User", foreign_keys=[assignee_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
@@ -69,8 +90,13 @@ class Appeal(db.Model):
         return APPEAL_STATUS_LABELS[self.status]
 
     @property
+    def on_record(self) -> bool:
+        return self.quality_record_id is not None
+
+    @property
     def outcome_label(self) -> str:
-        return APPEAL_OUTCOME_LABELS.get(self.outcome or "", "")
+        labels = RECORD_OUTCOME_LABELS if self.on_record else APPEAL_OUTCOME_LABELS
+        return labels.get(self.outcome or "", "")
 
 
 class KeyCorrection(db.Model):

@@ -21,6 +21,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     # HR reads results and exports them for pay and promotion; it builds no papers.
     HR = "hr"
+    # A department's supervisor (主管): records service-quality faults and bonuses and rates
+    # their own people; sees no papers, keys or answers.
+    SUPERVISOR = "supervisor"
 
     @property
     def label(self) -> str:
@@ -33,6 +36,7 @@ ROLE_LABELS = {
     Role.LEAD: "培训负责人",
     Role.ADMIN: "系统管理员",
     Role.HR: "人力资源",
+    Role.SUPERVISOR: "主管",
 }
 
 
@@ -54,6 +58,9 @@ class User(UserMixin, db.Model):
     name: Mapped[str] = mapped_column(String(50))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
     position: Mapped[str] = mapped_column(String(50), default="", server_default="")  # 岗位
+    # The direct superior (直属上司): shares a fault's fine 70/30 when found liable, and
+    # enters the person's quarterly 定性 rating.
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Set while the account still has a one-time password (made by the roster import or an
@@ -62,6 +69,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     department: Mapped[Department | None] = relationship(back_populates="users")
+    supervisor: Mapped[User | None] = relationship(remote_side=[id])
     role_rows: Mapped[list[UserRole]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property

@@ -2,12 +2,13 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from exam_app.extensions import db
-from exam_app.models import AttemptItem
+from exam_app.models import AttemptItem, QualityRecord
 from exam_app.models.base import utcnow
 from exam_app.records import bp
 from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError
 from exam_app.services import appeals as appeal_service
+from exam_app.services.quality import record_appeals
 from exam_app.services.staff_files import staff_file
 
 
@@ -35,3 +36,20 @@ def file_appeal(item_id: int):
     return redirect(
         url_for("exams.result", attempt_id=item.attempt_id, _anchor=f"item-{item.position}")
     )
+
+
+@bp.route("/quality/<int:record_id>/appeal", methods=["POST"])
+def appeal_record(record_id: int):
+    record = db.session.get(QualityRecord, record_id)
+    if record is None or record.user_id != current_user.id:
+        abort(404)  # someone else's record: its existence is not disclosed
+    form = AppealForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        record_appeals.file_record_appeal(record, current_user, form.reason.data or "", utcnow())
+    except ServiceError as e:
+        flash(e.message, "error")
+    else:
+        flash("已提交申诉，将由上一级处理，结果会在此显示。", "success")
+    return redirect(url_for("records.mine", _anchor=f"record-{record.id}"))

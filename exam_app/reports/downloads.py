@@ -18,11 +18,21 @@ def download(table: Table, name: str, fmt: str) -> Response:
         data, mimetype = to_csv(table[1], table[2]), "text/csv; charset=utf-8"
     else:
         abort(404)
-    filename = f"{name}.{fmt}"
     response = Response(data, mimetype=mimetype)
-    # RFC 5987: Chinese file names survive in every current browser.
-    response.headers["Content-Disposition"] = (
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.{fmt}")
+    return response
+
+
+def xlsx_download(tables: list[Table], name: str) -> Response:
+    """Several sheets in one workbook (the monthly summary for finance)."""
+    response = Response(to_xlsx(tables), mimetype=XLSX)
+    response.headers["Content-Disposition"] = content_disposition(f"{name}.xlsx")
+    return response
+
+
+def content_disposition(filename: str) -> str:
+    """RFC 5987: Chinese file names survive in every current browser."""
+    return (
         f'attachment; filename="{filename.encode("ascii", "replace").decode()}"; '
         f"filename*=UTF-8''{quote(filename)}"
     )
-    return response

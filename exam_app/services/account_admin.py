@@ -46,6 +46,7 @@ def update_person(
     department: str,
     position: str,
     roles: set[Role],
+    supervisor_staff_no: str | None = None,
 ) -> User:
     name, staff_no, department = name.strip(), staff_no.strip(), department.strip()
     if not name:
@@ -62,12 +63,30 @@ def update_person(
         raise ServiceError("不能去掉您自己的系统管理员角色。", field="roles")
     if losing_admin and user.is_active and not _other_active_admins(user.id):
         raise ServiceError("这是唯一在用的系统管理员，不能去掉其管理员角色。", field="roles")
+    if supervisor_staff_no is not None:
+        user.supervisor_id = _superior(user, supervisor_staff_no.strip())
     user.name, user.staff_no, user.position = name, staff_no, position.strip()
     user.department = department_named(department) if department else None
     change_roles(user, {str(r) for r in roles})
     db.session.commit()
     log.info("account_edited user_id=%s by=%s", user.id, admin.id)
     return user
+
+
+def _superior(user: User, staff_no: str) -> int | None:
+    """The direct superior by 工号: someone else, and not a report of this person in turn."""
+    if not staff_no:
+        return None
+    superior = db.session.scalar(select(User).where(User.staff_no == staff_no))
+    if superior is None:
+        raise ServiceError(f"没有工号为「{staff_no}」的人员。", field="supervisor")
+    seen, step = {user.id}, superior
+    while step is not None:  # a chain back to the person would make them their own superior
+        if step.id in seen:
+            raise ServiceError("直属上司不能是本人或其下属。", field="supervisor")
+        seen.add(step.id)
+        step = step.supervisor
+    return superior.id
 
 
 def reset_password(admin: User, user: User) -> str:

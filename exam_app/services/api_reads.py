@@ -8,6 +8,12 @@ from sqlalchemy import select
 
 from exam_app.extensions import db
 from exam_app.models import Department, Paper, QuarterResult, User
+from exam_app.services.quality.quarters import (
+    QuarterScore,
+    person_scores,
+    quarter_scores,
+    staff_in_quarter,
+)
 
 
 def _number(value: object) -> float | None:
@@ -62,7 +68,39 @@ def staff_file(staff_no: str) -> dict | None:
         "department": user.department.name if user.department else None,
         "position": user.position,
         "results": [_result(r) for r in results],
+        "combined": [_combined(s) for s in person_scores(user)],
     }
+
+
+def _combined(row: QuarterScore) -> dict:
+    """The quarter's combined score and its parts (each on a 100-point scale)."""
+    s = row.score
+    assert s is not None  # person_scores lists quarters with weights only
+    return {
+        "quarter": row.quarter,
+        "exam": _number(s.exam),
+        "quality": _number(s.quality),
+        "rating": _number(s.rating),
+        "weights": {
+            "exam": _number(s.weights.exam),
+            "quality": _number(s.weights.quality),
+            "rating": _number(s.weights.rating),
+        },  # fmt: skip
+        "total": _number(s.total),
+        "missing": list(s.missing),
+    }
+
+
+def quarter_combined(quarter: str) -> list[dict]:
+    """Every staff member's combined score of the quarter (empty until weights are set)."""
+    rows = quarter_scores(quarter, staff_in_quarter())
+    return [
+        {"staff_no": r.person.staff_no, "name": r.person.name,
+         "department": r.person.department.name if r.person.department else None,
+         "position": r.person.position} | _combined(r)
+        for r in rows
+        if r.score is not None
+    ]  # fmt: skip
 
 
 def papers() -> list[dict]:

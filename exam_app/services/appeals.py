@@ -1,4 +1,6 @@
-"""Appeals (申诉): filed within the paper's working days, re-reviewed by someone else.
+"""Appeals (申诉) of an exam item: filed within the paper's working days, re-reviewed by
+someone else. (A service-quality record's appeal shares the Appeal rows, the working-day
+rules and the reason check here: services/quality/record_appeals.py.)
 
 The decision is a ScoreEvent (source "appeal") like every other score change; the attempt's
 total and the staff file follow (retotal).
@@ -33,7 +35,7 @@ from exam_app.working_days import (
 MAX_REASON = 1000
 
 
-def _calendar() -> tuple[frozenset[date], frozenset[date]]:
+def calendar_lists() -> tuple[frozenset[date], frozenset[date]]:
     config = current_app.config
     return (
         parse_dates(config.get("HOLIDAYS") or (), "HOLIDAYS"),
@@ -54,7 +56,7 @@ def appeal_deadline(attempt: Attempt) -> date | None:
     if attempt.paper.kind == "practice":
         return None
     return add_working_days(
-        local_date(attempt.released_at), attempt.paper.appeal_days, *_calendar()
+        local_date(attempt.released_at), attempt.paper.appeal_days, *calendar_lists()
     )
 
 
@@ -77,10 +79,10 @@ def within_period(deadline: date | None, now: datetime) -> bool:
 
 
 def age_in_working_days(appeal: Appeal, now: datetime) -> int:
-    return working_days_between(local_date(appeal.filed_at), local_date(now), *_calendar())
+    return working_days_between(local_date(appeal.filed_at), local_date(now), *calendar_lists())
 
 
-def _reason(text: str, field: str, what: str) -> str:
+def written_reason(text: str, field: str, what: str) -> str:
     text = (text or "").strip()
     if not text:
         raise ServiceError(f"请填写{what}。", field=field)
@@ -106,7 +108,7 @@ def file_appeal(item: AttemptItem, user: User, reason: str, now: datetime) -> Ap
         raise ServiceError(f"第 {item.position} 题未计分，不能申诉。")
     if local_date(now) > deadline:
         raise ServiceError(f"申诉期限已于 {deadline.isoformat()} 结束。")
-    reason = _reason(reason, "reason", "申诉理由")
+    reason = written_reason(reason, "reason", "申诉理由")
     if open_appeal(item) is not None:
         raise ServiceError(f"第 {item.position} 题已有处理中的申诉，请等待复核结果。", status=409)
     appeal = Appeal(
@@ -204,7 +206,7 @@ def decide(
     check_can_decide(appeal, user)
     if outcome not in APPEAL_OUTCOME_LABELS:
         raise ServiceError("请选择复核结果：维持原分或改分。", field="outcome")
-    reason = _reason(reason, "decision_reason", "复核理由")
+    reason = written_reason(reason, "decision_reason", "复核理由")
     item = appeal.item
     score = item.score if outcome == "upheld" else _new_score(item, criteria or {}, new_score)
     if outcome == "changed" and score == item.score:
@@ -260,7 +262,9 @@ class OpenAppeal:
 def open_appeals(now: datetime) -> list[OpenAppeal]:
     """Every open appeal, oldest first, with its age in working days (the lead's list)."""
     appeals = db.session.scalars(
-        select(Appeal).where(Appeal.status == "open").order_by(Appeal.filed_at, Appeal.id)
+        select(Appeal)
+        .where(Appeal.status == "open", Appeal.attempt_item_id.is_not(None))
+        .order_by(Appeal.filed_at, Appeal.id)
     ).all()
     return [OpenAppeal(a, age_in_working_days(a, now)) for a in appeals]
 
@@ -285,6 +289,8 @@ def appeals_by_item(attempt: Attempt) -> dict[int, list[Appeal]]:
 def appeals_of(user: User) -> list[Appeal]:
     return list(
         db.session.scalars(
-            select(Appeal).where(Appeal.user_id == user.id).order_by(Appeal.filed_at.desc())
+            select(Appeal)
+            .where(Appeal.user_id == user.id, Appeal.attempt_item_id.is_not(None))
+            .order_by(Appeal.filed_at.desc())
         )
     )

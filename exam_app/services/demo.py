@@ -24,6 +24,8 @@ DEMO_PEOPLE = [
     ("staff2", "陈丽", "S1002", "客服一部", {Role.STAFF}),
     ("staff3", "刘洋", "S2001", "客服二部", {Role.STAFF}),
     ("hr1", "孙人事", "H0001", "人力资源部", {Role.HR}),
+    ("sup1", "周主管", "M1001", "客服一部", {Role.SUPERVISOR}),
+    ("sup2", "吴主管", "M2001", "客服二部", {Role.SUPERVISOR}),
 ]
 DEMO_PAPER_TITLE = "综合业务考试（示例）"
 

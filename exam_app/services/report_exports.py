@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from exam_app.extensions import db
 from exam_app.models import Appeal, Attempt, AttemptItem, Department, Paper, QuarterResult, User
 from exam_app.models.appeals import APPEAL_OUTCOME_LABELS, APPEAL_STATUS_LABELS
 from exam_app.reporting.sheets import Table
+from exam_app.services.quality.quarters import quarter_scores, weights_of
 from exam_app.services.reports import Report
 from exam_app.web.filters import local_time
 
@@ -35,7 +37,11 @@ def quarter_results(quarter: str) -> Table:
     for result, *_ in rows:
         for part in result.sections:
             sections.setdefault(part["title"], None)
+    # The combined score's columns once the lead has set the quarter's weights (issue 16).
+    weighted = weights_of(quarter) is not None
     headers = RESULT_HEADERS + [f"{title}得分" for title in sections]
+    headers += COMBINED_HEADERS if weighted else []
+    combined = _combined_by_user(quarter, [r.user_id for r, *_ in rows]) if weighted else {}
     table = []
     for result, staff_no, name, position, dept in rows:
         scores = {part["title"]: part["score"] for part in result.sections}
@@ -51,8 +57,26 @@ def quarter_results(quarter: str) -> Table:
                 "合格" if result.passed else "不合格",
             ]  # fmt: skip
             + [_decimal(scores.get(title)) for title in sections]
+            + combined.get(result.user_id, [None] * len(COMBINED_HEADERS) if weighted else [])
         )
     return (f"{quarter}成绩", headers, table)
+
+
+COMBINED_HEADERS = ["服务质量分", "定性评价", "综合得分", "综合考核权重"]
+
+
+def _combined_by_user(quarter: str, user_ids: list[int]) -> dict[int, list[object]]:
+    """The quarter's combined score beside each result (issue 16), when weights are set."""
+    people = list(db.session.scalars(
+        select(User).where(User.id.in_(set(user_ids))).options(lazyload(User.role_rows))))  # fmt: skip
+    out: dict[int, list[object]] = {}
+    for row in quarter_scores(quarter, people):
+        s = row.score
+        if s is None:
+            continue
+        w = f"{s.weights.exam:g}/{s.weights.quality:g}/{s.weights.rating:g}"
+        out[row.person.id] = [s.quality, s.rating, s.total, w]
+    return out
 
 
 def _decimal(value: object) -> Decimal | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -20,14 +20,19 @@ from exam_app.models import (
     Attempt,
     AttemptItem,
     PracticeAnswer,
+    QualityRecord,
     QuarterResult,
     Question,
     Role,
     ScoreEvent,
     User,
 )
+from exam_app.models.base import utcnow
 from exam_app.models.records import SCORE_SOURCE_LABELS
-from exam_app.services.appeals import appeals_of
+from exam_app.services.appeals import appeals_of, local_date
+from exam_app.services.quality.quarters import QuarterScore, person_scores
+from exam_app.services.quality.record_appeals import appeals_by_record, record_deadline
+from exam_app.services.quality.records import records_of
 from exam_app.trend_chart import Point, trend_svg
 
 # Changes after release: what moves a result already in the file.
@@ -115,6 +120,14 @@ class StaffFile:
     practice: list[PracticeTopic]
     appeals: list[Appeal]
     histories: dict[int, AttemptHistory]
+    # Service quality beside the exam: the person's records (with their appeals and the
+    # last day to appeal each) and the quarters' combined scores with their parts.
+    quality_records: list[QualityRecord] = field(default_factory=list)
+    record_appeals: dict[int, list[Appeal]] = field(default_factory=dict)
+    record_deadlines: dict[int, date] = field(default_factory=dict)
+    combined: list[QuarterScore] = field(default_factory=list)
+    combined_chart: Markup | None = None
+    today: date | None = None
 
     @property
     def last_practice(self) -> datetime | None:
@@ -229,8 +242,24 @@ def _chart(results: list[QuarterResult]) -> Markup | None:
     return Markup(trend_svg(points))  # every text in it is escaped by trend_svg
 
 
+def _combined_chart(scores: list[QuarterScore]) -> Markup | None:
+    points = [
+        Point(
+            label=s.quarter,
+            percent=s.score.total,
+            passed=s.score.total >= 60,
+            title=f"{s.label} 综合得分 {s.score.total:f}",
+        )
+        for s in sorted(scores, key=lambda s: s.quarter)
+        if s.score is not None and s.score.total is not None
+    ]
+    return Markup(trend_svg(points, label="季度综合得分趋势")) if points else None
+
+
 def staff_file(person: User, *, for_lead: bool) -> StaffFile:
     results = results_of(person)
+    records = records_of(person)
+    combined = person_scores(person)
     return StaffFile(
         person=person,
         results=results,
@@ -238,4 +267,10 @@ def staff_file(person: User, *, for_lead: bool) -> StaffFile:
         practice=practice_of(person),
         appeals=appeals_of(person),
         histories=histories_of(person, for_lead=for_lead),
+        quality_records=records,
+        record_appeals=appeals_by_record(person),
+        record_deadlines={r.id: record_deadline(r) for r in records},
+        combined=combined,
+        combined_chart=_combined_chart(combined),
+        today=local_date(utcnow()),
     )

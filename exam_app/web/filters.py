@@ -91,6 +91,11 @@ def criterion_mark(value: object, criterion: dict) -> str:
     return f"{value}（{label}）" if label else str(value)
 
 
+def yuan(value: Decimal | None) -> str:
+    """Money to the fen, as finance writes it: 55.50, -7.50."""
+    return "—" if value is None else f"{Decimal(value):.2f}"
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("DISPLAY_TIMEZONE", "Asia/Shanghai")
     app.add_template_filter(render_markdown, "markdown")
@@ -99,6 +104,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(score, "score")
     app.add_template_filter(criterion_mark, "criterion_mark")
+    app.add_template_filter(yuan, "yuan")
     app.add_template_global(escape, "escape")
 
     from exam_app.web import question_html  # it uses the filters above

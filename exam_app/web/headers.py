@@ -33,7 +33,7 @@ HEADERS = {
 
 # Pages with exam items, answers, scores or personal files: never kept by a browser or proxy
 # (a shared PC's back button or cache must not show the last person's exam).
-PRIVATE_PREFIXES = ("/exams", "/review", "/marking", "/records", "/api")
+PRIVATE_PREFIXES = ("/exams", "/review", "/marking", "/records", "/api", "/quality")
 
 
 def _private(path: str) -> bool:

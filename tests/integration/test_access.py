@@ -24,6 +24,11 @@ ALLOWED = {
     "corrections": {Role.LEAD},
     "reports": {Role.LEAD, Role.HR},
     "staffing": {Role.ADMIN},
+    # Service quality: supervisors (主管) and leads record and rate; leads and HR read and
+    # confirm the monthly summary; leads and admins keep the standards.
+    "quality_desk": {Role.SUPERVISOR, Role.LEAD},
+    "quality_office": {Role.LEAD, Role.HR},
+    "quality_setup": {Role.LEAD, Role.ADMIN},
 }
 # The JSON API answers bearer tokens, never the session: 401/403 as JSON, not a login page.
 # Its own rules are tested in test_api.py, so this session-based matrix leaves it out.
@@ -33,7 +38,7 @@ TOKEN_AUTH = {"api"}
 PUBLIC = {"auth.login", "auth.index", "static", "healthz", "favicon"}
 # The change-password page: everyone sets their own password.
 ANY_SIGNED_IN = {"auth.logout", "auth.change_password"}
-ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR]
+ROLES = [Role.STAFF, Role.REVIEWER, Role.LEAD, Role.ADMIN, Role.HR, Role.SUPERVISOR]
 
 
 def _routes(app):
@@ -91,7 +96,12 @@ def test_each_role_reaches_only_its_own_pages(app, make_client, role):
         (Role.REVIEWER, ["阅卷"], ["我的考试", "试卷管理", "用户管理"]),
         (Role.LEAD, ["试卷管理", "题库", "成绩汇总"], ["我的考试", "用户管理"]),
         (Role.ADMIN, ["用户管理"], ["我的考试", "阅卷", "试卷管理"]),
-        (Role.HR, ["统计报表"], ["我的考试", "阅卷", "试卷管理", "用户管理"]),
+        (Role.HR, ["统计报表", "服务质量汇总"], ["我的考试", "阅卷", "试卷管理", "用户管理"]),
+        (
+            Role.SUPERVISOR,
+            ["服务质量记录", "记录申诉", "定性评价"],
+            ["我的考试", "阅卷", "试卷管理", "用户管理", "服务质量汇总"],
+        ),
     ],
     ids=lambda v: v.value if isinstance(v, Role) else None,
 )

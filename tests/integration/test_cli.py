@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -16,7 +18,7 @@ def test_setup_creates_demo_accounts_and_a_paper_and_is_safe_to_run_again(app, r
     assert "演示账号" in first.output and "staff1" in first.output and "lead1" in first.output
     users = db.session.scalar(select(func.count(User.id)))
     papers = db.session.scalar(select(func.count(Paper.id)))
-    assert users == 8 and papers == 3  # the sample paper and the two shipped examples
+    assert users == 10 and papers == 3  # the sample paper and the two shipped examples
     second = runner.invoke(args=["setup"])
     assert second.exit_code == 0, second.output
     assert db.session.scalar(select(func.count(User.id))) == users
@@ -66,3 +68,19 @@ def test_the_shipped_example_papers_are_published_with_the_seeds_points(app, run
     quarterly = db.session.scalar(select(Paper).where(Paper.title == "季度综合考试（示例）"))
     assert quarterly.status == "published" and quarterly.total_points == 100
     assert quarterly.sections[-1].mode == "choice"
+
+
+def test_content_check_counts_the_standards_and_fails_on_a_broken_catalogue(app, runner, tmp_path):
+    assert json.loads(runner.invoke(args=["content", "check", "--json"]).output)["standards"] > 0
+    root = Path(__file__).resolve().parents[2]
+    for folder in ("question_bank", "cases"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    catalogue = tmp_path / "question_bank" / "standards" / "kaohe-biaozhun.md"
+    lines = catalogue.read_text(encoding="utf-8").split("\n")
+    broken = lines.index("分值: -2") + 1
+    lines[broken - 1] = "分值: 0"
+    catalogue.write_text("\n".join(lines), encoding="utf-8")
+    app.config["CONTENT_ROOT"] = tmp_path
+    result = runner.invoke(args=["content", "check"])
+    assert result.exit_code == 1
+    assert f"question_bank/standards/kaohe-biaozhun.md:{broken}: 分值不能为 0" in result.output

@@ -1,0 +1,11 @@
+"""Leads and admins: the standards catalogue (add, retire) and the quarter's weights."""
+
+from flask import Blueprint
+
+from exam_app.models import Role
+from exam_app.web.access import require_roles
+
+bp = Blueprint("quality_setup", __name__, url_prefix="/quality/setup")
+require_roles(bp, Role.LEAD, Role.ADMIN)
+
+from exam_app.quality_setup import routes  # noqa: E402,F401
