@@ -16,7 +16,7 @@ from exam_app import create_app  # noqa: E402
 from exam_app.extensions import db  # noqa: E402
 from exam_app.services import attempt_layouts  # noqa: E402
 from exam_app.services import attempts as attempt_service  # noqa: E402
-from exam_app.web import question_html  # noqa: E402
+from exam_app.web import question_html, result_html  # noqa: E402
 from tests.databases import PostgresServer, postgres_bin  # noqa: E402
 from tests.helpers import WebClient  # noqa: E402
 
@@ -101,6 +101,7 @@ def _forget_worker_caches() -> None:
     attempt_layouts.clear()
     attempt_service.forget_schedules()
     question_html.forget_pages()
+    result_html.forget()
 
 
 @pytest.fixture

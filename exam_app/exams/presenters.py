@@ -32,7 +32,11 @@ def candidate_view(item: AttemptItem) -> dict[str, Any]:
 def describe_key(item: AttemptItem) -> str:
     """The correct answer in words, in the letters this candidate saw (released results)."""
     snap = item.snapshot
-    key, kind, letters = snap.get("key", {}), snap["kind"], _letters(item)
+    return key_in_letters(snap["kind"], snap.get("key", {}), _letters(item))
+
+
+def key_in_letters(kind: str, key: dict, letters: dict[str, str]) -> str:
+    """A key in words; `letters`: the bank's option label -> the letter the candidate saw."""
     if kind == "single":
         return letters.get(key.get("answer", ""), "")
     if kind == "multi":
@@ -47,8 +51,11 @@ def describe_key(item: AttemptItem) -> str:
     return ""
 
 
-def describe_response(item: AttemptItem) -> str:
-    kind, response, letters = item.kind, item.response, _letters(item)
+def describe_response(item: AttemptItem, letters: dict[str, str] | None = None) -> str:
+    """What the candidate answered, in the letters they saw (`letters`: the bank's label ->
+    the shown letter, when the caller has it already)."""
+    kind, response = item.kind, item.response
+    letters = _letters(item) if letters is None else letters
     if response in (None, "", []):
         return "（未作答）"
     if kind == "single":

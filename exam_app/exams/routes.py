@@ -1,11 +1,12 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from exam_app.database import reads_first
 from exam_app.exams import bp, result_view
-from exam_app.exams.presenters import candidate_view, describe_key, describe_response
 from exam_app.extensions import db, login_manager
 from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
@@ -16,9 +17,10 @@ from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.errors import NotAllowed
-from exam_app.services.results import item_feedback
+from exam_app.services.results import item_feedback, items_with_digests
 from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
+from exam_app.web import result_html
 from exam_app.web.errors import respond
 from exam_app.web.session_user import checked, checks_session_itself
 
@@ -183,36 +185,69 @@ def result(attempt_id: int):
     # While another exam of theirs is open, released answers stay folded: an item of this
     # paper may have been drawn in that one too.
     keys_closed = released and practice_service.exam_in_progress(current_user)
-    details = []
-    if released and not keys_closed:
-        by_item = item_feedback(attempt)  # the marks the final score rests on
-        for item in attempt.items:
-            details.append(
-                {
-                    "item": item,
-                    "view": candidate_view(item),
-                    "answer": describe_response(item),
-                    "key": describe_key(item),
-                    "review": by_item.get(item.id),
-                    "outcome": result_view.outcome(item),
-                    "outcome_label": result_view.outcome_label(item),
-                }
-            )
     only_wrong = request.args.get("only") == "wrong"
     deadline = appeal_service.appeal_deadline(attempt)
+    may_appeal = appeal_service.within_period(deadline, utcnow())
+    appeals = appeal_service.appeals_by_item(attempt) if released else {}
+    appeal_form = AppealForm()
+    items_html = summary = None
+    if released and not keys_closed:
+        items = items_with_digests(attempt)
+        summary = result_view.summarise([item for item, _digest in items])
+        items_html = result_html.result_items(
+            items,
+            reviews=item_feedback(attempt),  # the marks the final score rests on
+            appeals=appeals,
+            only_wrong=only_wrong,
+            **_appeal_drawing(appeals, may_appeal, appeal_form),
+        )
     return render_template(
         "exams/result.html",
         attempt=attempt,
         released=released,
-        details=details,
-        appeals=appeal_service.appeals_by_item(attempt) if released else {},
+        items_html=items_html,
         appeal_deadline=deadline,
         calendar_notice=appeal_service.calendar_notice(attempt, deadline),
-        may_appeal=appeal_service.within_period(deadline, utcnow()),
-        appeal_form=AppealForm(),
+        may_appeal=may_appeal,
         keys_closed=keys_closed,
-        summary=result_view.summarise(attempt.items) if details else None,
+        summary=summary,
         count_labels=result_view.COUNT_LABELS,
         waiting=None if released else result_view.waiting_message(attempt),
         only_wrong=only_wrong,
     )
+
+
+# A number no item id reaches, replaced by each item's id: url_for once per page, not per item.
+_ANY_ITEM = 987654321987
+
+
+def _appeal_drawing(appeals: dict, may_appeal: bool, form: AppealForm) -> dict:
+    """How the result page draws appeals under an item: the form while the period runs (one
+    per item, each with the page's CSRF token), and, for the few items appealed already,
+    the decisions (exams/_appeal.html)."""
+    fields = Markup("<label>{}（请写明理由，最多 1000 字）{}</label>").format(
+        form.reason.label.text, form.reason(rows=3, required=True, maxlength=1000)
+    )
+    # The form is the same under every item but for the item's id in its action: split
+    # there once (Markup's formatting per item cost more than the rest of the item).
+    before, after = str(url_for("records.file_appeal", item_id=_ANY_ITEM)).split(str(_ANY_ITEM))
+    head = (
+        '<details class="appeal-form"><summary>对本题得分提出申诉</summary>\n'
+        f'<form method="post" action="{escape(before)}'
+    )
+    tail = (
+        f'{escape(after)}">\n<input type="hidden" name="csrf_token" '
+        f'value="{escape(generate_csrf())}">\n{fields}\n'
+        '<button type="submit">提交申诉</button>\n</form>\n</details>\n'
+    )
+
+    def appeal_form(item) -> str:
+        if not (may_appeal and item.counted):
+            return ""
+        return f"{head}{int(item.id)}{tail}"
+
+    def appeal_history(item) -> Markup:
+        return Markup(render_template("exams/_appeal.html", d={"item": item}, appeals=appeals,
+                                      may_appeal=may_appeal, appeal_fields=fields))  # fmt: skip
+
+    return {"appeal_form": appeal_form, "appeal_history": appeal_history}

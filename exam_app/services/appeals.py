@@ -275,9 +275,10 @@ def reviewable_by(user: User, now: datetime) -> list[OpenAppeal]:
 
 def appeals_by_item(attempt: Attempt) -> dict[int, list[Appeal]]:
     """Per item of the attempt, its appeals in the order filed (the result page)."""
-    rows = db.session.scalars(
+    rows = db.session.scalars(  # by the attempt's id: its items need not be loaded
         select(Appeal)
-        .where(Appeal.attempt_item_id.in_([i.id for i in attempt.items]))
+        .join(AttemptItem, AttemptItem.id == Appeal.attempt_item_id)
+        .where(AttemptItem.attempt_id == attempt.id)
         .order_by(Appeal.id)
     ).all()
     grouped: dict[int, list[Appeal]] = {}

@@ -7,11 +7,21 @@ from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select, update
+from sqlalchemy.orm import lazyload
 
 from exam_app.extensions import db
 from exam_app.grading.decimals import format_decimal
 from exam_app.grading.marking_decisions import combined_criteria
-from exam_app.models import Attempt, AttemptItem, Paper, QuarterResult, ResultRelease, Review, User
+from exam_app.models import (
+    Attempt,
+    AttemptItem,
+    ItemSnapshot,
+    Paper,
+    QuarterResult,
+    ResultRelease,
+    Review,
+    User,
+)
 from exam_app.models.base import utcnow
 from exam_app.services.errors import ServiceError
 from exam_app.services.marking import open_tasks
@@ -171,6 +181,23 @@ def _decide(paper: Paper, state: str, lead: User, now: datetime, note: str) -> N
     db.session.commit()
 
 
+def items_with_digests(attempt: Attempt) -> list[tuple[AttemptItem, str]]:
+    """The attempt's items in order, each with its snapshot's digest but without the
+    snapshot's content (a hundred JSON documents parsed for every result page): what is
+    shown of a snapshot is drawn once per worker by digest (web/result_html.py), and an
+    item's `snapshot` is read only where it is not."""
+    return [
+        (item, digest)
+        for item, digest in db.session.execute(
+            select(AttemptItem, ItemSnapshot.digest)
+            .join(ItemSnapshot, ItemSnapshot.id == AttemptItem.snapshot_id)
+            .where(AttemptItem.attempt_id == attempt.id)
+            .order_by(AttemptItem.position)
+            .options(lazyload(AttemptItem.snapshot_row))
+        )
+    ]
+
+
 @dataclass(frozen=True)
 class Feedback:
     """What the candidate is shown for a reviewed item once released (shaped like a Review)."""
@@ -187,9 +214,10 @@ def item_feedback(attempt: Attempt) -> dict[int, Feedback]:
     """Per reviewed item: the points per criterion the final score rests on (the review, the
     mean of an averaged pair, the higher mark, or the lead's arbitration) and their comments.
     Marks that did not count are left out; reviewers are not named."""
-    reviews = db.session.scalars(
+    reviews = db.session.scalars(  # by the attempt's id: its items need not be loaded
         select(Review)
-        .where(Review.attempt_item_id.in_([i.id for i in attempt.items]), Review.counted)
+        .join(AttemptItem, AttemptItem.id == Review.attempt_item_id)
+        .where(AttemptItem.attempt_id == attempt.id, Review.counted)
         .order_by(Review.attempt_item_id, Review.id)
     ).all()
     grouped: dict[int, list[Review]] = {}
