@@ -78,6 +78,8 @@ def run(port: int, plan: dict, first: int, seconds: float) -> dict:
             assert r.status == 200, text[:200]
         r, _ = client.form("submit", f"/exams/attempts/{attempt}/submit", {"csrf_token": token})
         assert r.status == 302
+        r, page = client.request("result page", "GET", f"/exams/attempts/{attempt}/result")
+        assert r.status == 200 and "总分" in page, page[:200]
         sittings += 1
     bare = statistics.median(client.times["bare"][5:] or client.times["bare"])
     out = {"sittings": sittings, "bare_p50_ms": round(bare, 3), "requests": {}}

@@ -173,6 +173,15 @@ class _Sitting(FastHttpUser):
         ) as r:
             if r.status_code != 302 or "/result" not in r.headers.get("Location", ""):
                 r.failure(f"submit: {r.status_code}")
+                return
+        # As the browser does after 交卷: the redirect to the result page, drawn with every
+        # item's key and 解析 when the paper releases at once.
+        phase_name = name.replace("submit", "result page", 1)
+        with self.client.get(
+            f"/exams/attempts/{self.attempt}/result", name=phase_name, catch_response=True
+        ) as r:
+            if r.status_code != 200 or "总分" not in r.text:
+                r.failure(f"result page: {r.status_code}")
 
 
 class Candidate(_Sitting):

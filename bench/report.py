@@ -73,6 +73,8 @@ def targets(info: dict) -> list[tuple[str, str, str, str]]:
                     f"{state['submitted']} submitted"))  # fmt: skip
     latency(f"{n} submitting within {info['args']['submit_window']} s: p95 < 1 s, no errors",
             "submit [submit window]", 1000, n)  # fmt: skip
+    latency("their result pages after 交卷 (released at once, 100 items with key and 解析): "
+            "p95 < 1 s", "result page [submit window]", 1000, n)  # fmt: skip
     latency("saves during the submission window (p95 < 100 ms)", "save [submit window]", 100)
     v = info.get("verify", {})
     bad = (v.get("items_score_differs_from_reference", 1)
@@ -99,8 +101,8 @@ _LOADS = (
     ("start: 「我的考试」, start, the attempt page", ("my exams", "start", "attempt page"),
      "candidates", "start_window"),
     ("one autosave", ("save",), "candidates", "save_every"),
-    ("one submission (100 items graded, result released)", ("submit",), "candidates",
-     "submit_window"),
+    ("one submission (100 items graded, result released) and its result page",
+     ("submit", "result page"), "candidates", "submit_window"),
 )  # fmt: skip
 # The ceilings: each request's cost as a multiple of a bare request.
 COST_TARGETS = {"attempt page": 3, "start": 3, "my exams": 2, "save": 2, "submit": 5}
