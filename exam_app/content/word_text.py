@@ -35,6 +35,10 @@ line, with its first characters, and the whole bank is refused):
   their own list (``（1）`` ``（2）`` under an item numbered ``1.``); a line numbered like the
   next item starts it. A line that could be either (``2.`` in the answer of item ``1.``, after
   an answer point ``1.``) is reported: write the answer's points as （1） or ①.
+- 评分标准 / 评分要点 under a 简答 item: one criterion a line, levels under it
+  (word_rubric.py); 评分说明 for the reviewers. Checked like a content file's rubric.
+- 案例分析题 sections: cases, each a title, scenario, 依据, 出处 and its questions
+  (word_cases.py); a case lacking 依据 or 出处 is refused, never completed by the importer.
 - Text before the first section heading (the bank's title) is not imported and is listed as
   a notice; text anywhere else that is not part of an item is an error.
 

@@ -228,3 +228,20 @@ def test_two_identical_cases_are_reported():
 def test_an_answer_key_cannot_answer_a_case_question():
     text = CASE_HEAD + CASE_BODY + "参考答案\n二、案例分析题\n1.A\n"
     assert not _read(text).ok
+
+
+def test_the_readme_example_imports_as_documented():
+    """The Word example leads copy from (question_bank/README.md section 四) must import."""
+    import re
+    from pathlib import Path
+
+    readme = Path(__file__).resolve().parents[2] / "question_bank" / "README.md"
+    (block,) = re.findall(r"```text\n(.*?)```", readme.read_text(encoding="utf-8"), re.S)
+    result = _read(block)
+    assert result.errors == [], [str(e) for e in result.errors]
+    (case,) = result.cases
+    assert case.source == "某客户服务中心业务考核试题·案例分析第12题"
+    (question,) = case.questions
+    assert [c.title for c in question.rubric] == ["判决结果", "收益处理"]
+    assert [lv.label for lv in question.rubric[0].levels] == ["正确", "部分正确", "不正确"]
+    assert question.guidance.startswith("只答判决结果")
