@@ -89,10 +89,12 @@ def _staged(import_id: int) -> BankImport:
 @bp.route("/import/<int:import_id>")
 def import_preview(import_id: int):
     staged = _staged(import_id)
+    plan = preview_staged(staged)
     return render_template(
         "bank/import_preview.html",
         staged=staged,
-        plan=preview_staged(staged),
+        plan=plan,
+        case_titles={c.id: c.title for c in plan.bank.cases},
         form=ApplyImportForm(),
         format_label=IMPORTERS[staged.format].label,
         kind_labels=KIND_LABELS,

@@ -19,6 +19,7 @@ KIND_WORDS = {
     "判断题": "tf", "是非题": "tf", "判断正误题": "tf", "判断": "tf",
     "填空题": "fill", "填空": "fill",
     "简答题": "essay", "问答题": "essay", "论述题": "essay", "简述题": "essay", "简答": "essay",
+    "案例分析题": "case", "案例题": "case", "情景分析题": "case",
 }  # fmt: skip
 KIND_NAMES = {"single": "单选", "multi": "多选", "tf": "判断", "fill": "填空", "essay": "简答"}
 CHOICE = ("single", "multi")
@@ -42,10 +43,10 @@ OPTION_MARK_RE = re.compile(
 )
 ANSWER_WORDS = r"(?:正确答案|参考答案|标准答案|答案)"
 EXPLAIN_WORDS = r"(?:答案解析|试题解析|解析)"
-FIELD_RE = re.compile(
-    rf"^(?:【\s*({ANSWER_WORDS}|{EXPLAIN_WORDS})\s*】\s*[:：]?|({ANSWER_WORDS}|{EXPLAIN_WORDS})"
-    r"\s*[:：])\s*(.*)$"
-)
+RUBRIC_WORDS = r"(?:评分标准|评分要点|评分细则)"  # 简答 and 案例 only: word_rubric.py
+GUIDANCE_WORDS = r"(?:评分说明)"
+_FIELDS = rf"{ANSWER_WORDS}|{EXPLAIN_WORDS}|{RUBRIC_WORDS}|{GUIDANCE_WORDS}"
+FIELD_RE = re.compile(rf"^(?:【\s*({_FIELDS})\s*】\s*[:：]?|({_FIELDS})\s*[:：])\s*(.*)$")
 INLINE_FIELD_RE = re.compile(
     rf"{SPACE}+(?=【\s*(?:{ANSWER_WORDS}|{EXPLAIN_WORDS})\s*】|(?:{ANSWER_WORDS}|{EXPLAIN_WORDS})\s*[:：])"
 )
@@ -59,7 +60,7 @@ QUOTED_RE = re.compile(r"“([^”]*)”|\"([^\"]*)\"|「([^」]*)」")
 BLANK_SEPARATORS = (r"\s*[；;]\s*", r"\s*[、，,]\s*", rf"{SPACE}+")
 ALTERNATIVE_RE = re.compile(r"\s*[/／|｜]\s*")
 INVISIBLE_RE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
-TEXT_PHASES = ("stem", "explanation", "reference")
+TEXT_PHASES = ("stem", "explanation", "reference", "rubric", "guidance")
 
 
 def excerpt(text: str, size: int = 16) -> str:

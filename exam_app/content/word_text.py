@@ -35,6 +35,10 @@ line, with its first characters, and the whole bank is refused):
   their own list (``（1）`` ``（2）`` under an item numbered ``1.``); a line numbered like the
   next item starts it. A line that could be either (``2.`` in the answer of item ``1.``, after
   an answer point ``1.``) is reported: write the answer's points as （1） or ①.
+- 评分标准 / 评分要点 under a 简答 item: one criterion a line, levels under it
+  (word_rubric.py); 评分说明 for the reviewers. Checked like a content file's rubric.
+- 案例分析题 sections: cases, each a title, scenario, 依据, 出处 and its questions
+  (word_cases.py); a case lacking 依据 or 出处 is refused, never completed by the importer.
 - Text before the first section heading (the bank's title) is not imported and is listed as
   a notice; text anywhere else that is not part of an item is an error.
 
@@ -52,8 +56,18 @@ from .build import Draft, DraftOption
 from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row, decode_text_upload
 from .kinds import LABELS
 from .lines import nfkc, split_lines
-from .model import ContentError
+from .model import ContentError, fmt_decimal
 from .word_brackets import BLANK, answer_brackets, blank_out, letters_of, tf_bracket
+from .word_cases import (
+    CASE_FIELD_RE,
+    CASE_START_RE,
+    WordCase,
+    case_field,
+    case_spec,
+    case_uid,
+    check_case,
+    start_case,
+)
 from .word_keys import ORDINAL_RE, SECTION_KEY_RE, KeyError_, KeyReader, entries, is_key_start
 from .word_layouts import (
     BLANK_RE,
@@ -62,6 +76,7 @@ from .word_layouts import (
     EXPLAIN_WORDS,
     FALSE_WORDS,
     FIELD_RE,
+    GUIDANCE_WORDS,
     HEADING_RE,
     INLINE_FIELD_RE,
     INVISIBLE_RE,
@@ -71,6 +86,7 @@ from .word_layouts import (
     NUMBER_RE,
     OPTION_MARK_RE,
     OPTION_START_RE,
+    RUBRIC_WORDS,
     TEXT_PHASES,
     TRUE_WORDS,
     blank_answers,
@@ -80,6 +96,7 @@ from .word_layouts import (
     next_letter,
     paragraphs,
 )
+from .word_rubric import read_rubric
 
 
 def read_word_text(
@@ -111,6 +128,7 @@ def parse_word_text(
     result.errors.sort(key=lambda e: e.line)
     ids = IdAssigner(result, name)
     result.questions = [ids.generated(spec, line) for spec, line in reader.pending]
+    result.cases = [case_spec(c, reader.topic, name, result.questions) for c in reader.cases]
     return result
 
 
@@ -124,6 +142,7 @@ class _Section:
     title: str = ""  # its heading, for messages
     items: dict[int, _Item] = field(default_factory=dict)  # by number, for the answer key
     repeated: set[int] = field(default_factory=set)  # numbers written twice: no key entry
+    case: bool = False  # 案例分析题: its items are the questions of the cases under it
 
 
 @dataclass
@@ -143,13 +162,18 @@ class _Item:
     block_list: tuple[str, int] | None = None
     bad: bool = False  # an error was reported: no follow-on errors for it
     keyed: tuple[int, str] | None = None  # (line, answer) from an answer key
+    rubric: list[tuple[int, str]] = field(default_factory=list)  # indented lines keep 2 spaces
+    rubric_line: int = 0  # the 评分标准 line; 0: none written
+    guidance: list[tuple[int, str]] = field(default_factory=list)
+    case: WordCase | None = None
 
     @property
     def kind(self) -> str | None:
         return self.section.kind if self.section else None
 
     def block(self) -> list[tuple[int, str]]:
-        return {"stem": self.stem, "explanation": self.explanation}.get(self.phase, self.reference)
+        blocks = {"stem": self.stem, "explanation": self.explanation, "rubric": self.rubric}
+        return blocks.get(self.phase, self.guidance if self.phase == "guidance" else self.reference)
 
 
 class _Reader:
@@ -169,6 +193,9 @@ class _Reader:
         self.items: list[_Item] = []  # closed, built at the end (an answer key may follow)
         self.key: KeyReader | None = None  # set while reading an answer key
         self.key_seen = False
+        self.case: WordCase | None = None  # the case being read, in a 案例分析题 section
+        self.cases: list[WordCase] = []
+        self.indented = False  # the current line began with spaces (a rubric's level lines)
 
     # -- reporting -------------------------------------------------------------------------
 
@@ -186,7 +213,9 @@ class _Reader:
     # -- lines -----------------------------------------------------------------------------
 
     def line(self, number: int, raw: str) -> None:
-        text = INVISIBLE_RE.sub("", raw).replace("\u00a0", " ").strip(" \t\u3000\r")
+        cleaned = INVISIBLE_RE.sub("", raw).replace("\u00a0", " ")
+        self.indented = cleaned[:1] in (" ", "\t", "\u3000")
+        text = cleaned.strip(" \t\u3000\r")
         if not text:
             if self.item is not None and self.item.phase in TEXT_PHASES:
                 self.item.block().append((number, ""))
@@ -204,6 +233,11 @@ class _Reader:
         if heading and (heading.group(1) in KIND_WORDS or not self._in_text()):
             self.close()
             self.heading(number, text, heading)
+            return
+        if self.section is not None and self.section.case and (found := CASE_START_RE.match(text)):
+            self.close()
+            self.case = start_case(number, found)
+            self.cases.append(self.case)
             return
         item = self.item
         pieces = [text]
@@ -244,6 +278,7 @@ class _Reader:
             self.error(number, text, f"大题题型“{word}”无法识别：可用 {known}")
             self.section = _Section(None, None, None, number, ordinal, text)
             self.sections.append(self.section)
+            self.case = None
             return
         points = per_blank = None
         for unit, value in EACH_RE.findall(rest):
@@ -252,11 +287,26 @@ class _Reader:
                 per_blank = amount
             else:
                 points = amount
-        self.section = _Section(kind, points, per_blank, number, ordinal, text)
+        self.case = None
+        self.section = _Section(
+            "essay" if kind == "case" else kind, points, per_blank, number, ordinal, text,
+            case=kind == "case",
+        )  # fmt: skip
         self.sections.append(self.section)
 
     def piece(self, number: int, text: str) -> None:
         item = self.item
+        case = self.case
+        if case is not None and not case.items and (found := CASE_FIELD_RE.match(text)):
+            self.close()
+            try:
+                rest = case_field(case, number, found)
+            except ValueError as e:
+                self.error(number, text, str(e))
+                return
+            if rest:
+                self.piece(number, rest)  # "问题：1. …": the first question on the line
+            return
         if fld := FIELD_RE.match(text):
             self.field(number, text, fld.group(1) or fld.group(2), fld.group(3).strip())
             return
@@ -281,7 +331,7 @@ class _Reader:
                 self.start(number, text, n, fam, num.group(4))
             elif next_in_block:
                 item.block_list = (fam, n + 1)
-                item.block().append((number, text))
+                self.keep(item, number, text)
             else:
                 self.error(
                     number,
@@ -309,6 +359,17 @@ class _Reader:
             elif item.kind is not None:
                 self.error(number, text, f"{KIND_NAMES[item.kind]}题不应有选项")
                 return
+        if item is None and case is not None:
+            case.add(number, text)
+            return
+        if item is None and self.section is not None and self.section.case:
+            self.error(
+                number,
+                text,
+                "案例分析题下先写“案例一：标题”，再写情景、依据、出处和题目",
+                stray=True,
+            )
+            return
         if item is None:
             if not self.seen_heading and not self.seen_item:
                 self.result.warnings.append(
@@ -324,7 +385,7 @@ class _Reader:
                 )
             return
         if item.phase in TEXT_PHASES:
-            item.block().append((number, text))
+            self.keep(item, number, text)
         elif item.phase == "options":
             self.error(
                 number, text, "无法识别：选项应以字母开头（如“A．”），答案写“答案：B”", stray=True
@@ -337,7 +398,11 @@ class _Reader:
     def start(self, number: int, text: str, n: int, fam: str, rest: str) -> None:
         self.close()
         self.seen_item = True
-        self.item = _Item(n, fam, number, excerpt(text), self.section)
+        self.item = _Item(n, fam, number, excerpt(text), self.section, case=self.case)
+        if self.case is not None:
+            self.case.items.append(self.item)
+        elif self.section is not None and self.section.case:
+            self.error(number, text, "案例分析题下先写“案例一：标题”，再写情景、依据、出处和题目")
         if self.section is None and not self.no_section_reported:
             self.no_section_reported = True
             self.error(
@@ -362,6 +427,9 @@ class _Reader:
             self.error(number, text, "前面没有题目：答案和解析应写在题目之后")
             return
         item.block_list = None
+        if re.fullmatch(f"{RUBRIC_WORDS}|{GUIDANCE_WORDS}", label):
+            self.rubric_field(number, text, label, rest)
+            return
         if not re.fullmatch(EXPLAIN_WORDS, label) and item.kind != "essay" and _is_key(rest):
             self.start_key(number, rest, item.section)  # "答案：1.B 2.C" ends a section
             return
@@ -381,6 +449,28 @@ class _Reader:
         else:
             item.phase = "answer"
             item.answer = (number, rest)
+
+    def rubric_field(self, number: int, text: str, label: str, rest: str) -> None:
+        """评分标准 / 评分说明: the lines below belong to it until the next part or item."""
+        item = self.item
+        assert item is not None
+        guidance = bool(re.fullmatch(GUIDANCE_WORDS, label))
+        if item.kind != "essay":
+            self.error(number, text, f"只有简答题和案例题才写“{label}”")
+            return
+        if item.guidance if guidance else item.rubric_line:
+            self.error(number, text, f"“{label}”重复：一道题只写一次")
+            return
+        item.phase = "guidance" if guidance else "rubric"
+        if not guidance:
+            item.rubric_line = number
+        if rest:
+            item.block().append((number, rest))
+
+    def keep(self, item: _Item, number: int, text: str) -> None:
+        """A line of an item's text block; a rubric's indented lines (levels) keep their indent."""
+        indent = "  " if item.phase == "rubric" and self.indented else ""
+        item.block().append((number, indent + text))
 
     def options(self, number: int, text: str) -> None:
         item = self.item
@@ -410,13 +500,23 @@ class _Reader:
             return
         self.items.append(item)
         section = item.section
-        if section is not None:
+        if section is not None and item.case is None:  # a key cannot answer a case question
             if item.number in section.items:
                 section.repeated.add(item.number)
             section.items.setdefault(item.number, item)
 
     def finish(self) -> None:
         self.close()
+        uids: dict[str, WordCase] = {}
+        for case in self.cases:
+            case.uid = case_uid(case)
+            if case.uid in uids:
+                self.result.errors.append(ContentError(
+                    self.name, case.line,
+                    f"{case.label}与第 {uids[case.uid].line} 行的案例完全相同：删去其中一个",
+                ))  # fmt: skip
+            uids.setdefault(case.uid, case)
+            self.result.errors.extend(check_case(case, self.name))
         for item in self.items:
             if item.keyed is not None:
                 self.take_key(item)
@@ -448,7 +548,7 @@ class _Reader:
             return
 
         def where(problem) -> str:
-            return f"第 {item.number} 题「{item.head}」{problem.field}：{problem.message}"
+            return f"{_name(item)}{problem.field}：{problem.message}"
 
         spec = build_row(draft, self.name, item.line, self.result, where)
         if spec is not None:
@@ -458,9 +558,7 @@ class _Reader:
         def bad(message: str, line: int | None = None) -> None:
             if not item.bad:
                 self.result.errors.append(
-                    ContentError(
-                        self.name, line or item.line, f"第 {item.number} 题「{item.head}」{message}"
-                    )
+                    ContentError(self.name, line or item.line, f"{_name(item)}{message}")
                 )
             item.bad = True
 
@@ -543,6 +641,12 @@ class _Reader:
                 points = item.section.per_blank * blanks
         elif kind == "essay":
             draft.reference_answer = paragraphs(item.reference)
+            draft.guidance = paragraphs(item.guidance)
+            if item.case is not None:
+                draft.case_id, draft.source = (
+                    item.case.uid,
+                    item.case.source[1] if item.case.source else "",
+                )
         draft.stem = stem_text
         if points is None and item.section is not None:
             points = item.section.points
@@ -550,7 +654,24 @@ class _Reader:
             bad("没有分值：在大题标题中写“每题2分”，或在题末写“（2分）”")
             return None
         draft.points = points
+        if item.rubric_line and (item.bad or not self.rubric(item, draft)):
+            return None
         return draft
+
+    def rubric(self, item: _Item, draft: Draft) -> bool:
+        """The item's 评分标准 as criteria; False when anything in it was reported."""
+        criteria, problems = read_rubric(item.rubric, item.rubric_line)
+        total = sum((c.points for c in criteria), Decimal(0))
+        if not problems and total != draft.points:
+            problems.append((
+                item.rubric_line,
+                f"评分标准各项合计 {fmt_decimal(total)} 分，与题目分值 {fmt_decimal(draft.points)} 分不一致",
+            ))  # fmt: skip
+        for line, message in problems:
+            self.result.errors.append(ContentError(self.name, line, f"{_name(item)}{message}"))
+        item.bad = item.bad or bool(problems)
+        draft.rubric = criteria
+        return not problems
 
     def bracket_answer(self, item: _Item, stem: list[tuple[int, str]], bad):
         """(the stem without an answer in its brackets, (line, answer) found there or None);
@@ -599,7 +720,14 @@ class _Reader:
 
 
 def _block_name(item: _Item) -> str:
-    return {"stem": "题干", "explanation": "解析"}.get(item.phase, "参考答案")
+    names = {"stem": "题干", "explanation": "解析", "rubric": "评分标准", "guidance": "评分说明"}
+    return names.get(item.phase, "参考答案")
+
+
+def _name(item: _Item) -> str:
+    """How messages name an item: 第 2 题「…」, within its case when it has one."""
+    own = f"第 {item.number} 题「{item.head}」"
+    return f"{item.case.label}{own}" if item.case is not None else own
 
 
 def _is_key(text: str, least: int = 2) -> bool:
