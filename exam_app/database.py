@@ -84,6 +84,7 @@ class _Checkpointer(threading.Thread):
 
         lock = open(self.path + "-checkpoint.lock", "a")  # noqa: SIM115 (held for life)
         connection = None
+        last_written = None
         while os.path.exists(self.path):
             time.sleep(self.every)
             try:
@@ -91,11 +92,14 @@ class _Checkpointer(threading.Thread):
             except BlockingIOError:
                 continue  # another worker checkpoints
             try:
-                wal = os.stat(self.path + "-wal").st_size
+                wal = os.stat(self.path + "-wal")
             except FileNotFoundError:  # no connection open: SQLite removed it when closing
                 continue
-            if wal < self.wal_bytes:
+            # The WAL keeps its size once grown (it is reused from its start): unchanged
+            # since the last checkpoint means nothing new to copy (nor to log every second).
+            if wal.st_size < self.wal_bytes or wal.st_mtime_ns == last_written:
                 continue
+            last_written = wal.st_mtime_ns
             try:
                 connection = connection or sqlite3.connect(self.path, timeout=0)
                 started = time.perf_counter()
