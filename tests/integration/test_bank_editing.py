@@ -13,14 +13,6 @@ from exam_app.services.paper_sections import draw_pool_size
 from tests.factories import ESSAY_TOPIC, first_of_kind, loop_paper, person
 
 
-@pytest.fixture
-def lead(app, make_client):
-    person("lead", Role.LEAD)
-    web = make_client()
-    web.login("lead")
-    return web
-
-
 def single_form(question: Question, **changes) -> dict:
     data = {
         "kind": "single",

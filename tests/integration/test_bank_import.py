@@ -12,22 +12,14 @@ from sqlalchemy import func, select
 from exam_app.content.excel import write_workbook
 from exam_app.content.gift import read_gift
 from exam_app.extensions import db
-from exam_app.models import BankImport, Question, QuestionVersion, Role
+from exam_app.models import BankImport, Question, QuestionVersion
 from exam_app.services import ServiceError
 from exam_app.services.bank_history import spec_of
 from exam_app.services.bank_transfer import apply_plan, plan_import, read_file
-from tests.factories import first_of_kind, person
+from tests.factories import first_of_kind
 
 ROOT = Path(__file__).resolve().parents[2]
 MOODLE = ROOT.parent / "shared" / "peer" / "moodle-gift"
-
-
-@pytest.fixture
-def lead(app, make_client):
-    person("lead", Role.LEAD)
-    web = make_client()
-    web.login("lead")
-    return web
 
 
 def _count() -> int:

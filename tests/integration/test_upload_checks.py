@@ -52,14 +52,6 @@ def _zip_bomb() -> bytes:
 
 
 @pytest.fixture
-def lead(app, make_client):
-    person("lead", Role.LEAD)
-    web = make_client()
-    web.login("lead")
-    return web
-
-
-@pytest.fixture
 def admin(app, make_client):
     person("admin", Role.ADMIN)
     web = make_client()

@@ -9,8 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from exam_app.extensions import db
-from exam_app.models import BankImport, Question, Role
-from tests.factories import person
+from exam_app.models import BankImport, Question
 from tests.word_banks import KEYS_AND_BRACKETS, KEYS_EXPECTED, TABLE_KEY, docx_parts
 
 TOPIC = "答案另附"
@@ -21,14 +20,6 @@ BAD_TABLE_KEY = [
     [["题号", "答案"], ["3", "√"], ["4", "也许"], ["5", "√"], ["9", "×"]],
     TABLE_KEY[4],
 ]
-
-
-@pytest.fixture
-def lead(app, make_client):
-    person("lead", Role.LEAD)
-    web = make_client()
-    web.login("lead")
-    return web
 
 
 def _count(topic: str = TOPIC) -> int:

@@ -5,27 +5,17 @@ from __future__ import annotations
 
 import io
 
-import pytest
 from sqlalchemy import func, select
 
 from exam_app.content.model import fmt_decimal
 from exam_app.extensions import db
-from exam_app.models import BankImport, Case, Question, Role
+from exam_app.models import BankImport, Case, Question
 from exam_app.services.bank_history import spec_of
-from tests.factories import person
 from tests.word_banks import RUBRICS_AND_CASES, RUBRICS_EXPECTED, docx_bytes
 
 TOPIC = "案例导入"
 NO_SOURCE = RUBRICS_AND_CASES.replace("出处：某客户服务中心业务考核试题·案例分析第12题\n", "")
 BAD_LEVELS = RUBRICS_AND_CASES.replace("正确 3分：举出两例", "正确 3分")
-
-
-@pytest.fixture
-def lead(app, make_client):
-    person("lead", Role.LEAD)
-    web = make_client()
-    web.login("lead")
-    return web
 
 
 def _questions() -> list[Question]:
