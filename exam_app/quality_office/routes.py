@@ -3,12 +3,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from exam_app.models.base import utcnow
-from exam_app.quality_office import bp
-from exam_app.reports.downloads import download, xlsx_download
-from exam_app.services import ServiceError
-from exam_app.services.appeals import local_date
-from exam_app.services.quality import exports, quarters
-from exam_app.services.quality.calendar import (
+from exam_app.quality.calendar import (
     MONTH,
     month_of,
     next_month,
@@ -16,6 +11,11 @@ from exam_app.services.quality.calendar import (
     quarter_label,
     quarter_of_month,
 )
+from exam_app.quality_office import bp
+from exam_app.reports.downloads import download, xlsx_download
+from exam_app.services import ServiceError
+from exam_app.services.appeals import local_date
+from exam_app.services.quality import exports, quarters
 from exam_app.services.quality.month_view import confirm_month, month_view
 
 

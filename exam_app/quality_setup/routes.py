@@ -6,11 +6,11 @@ from wtforms import StringField, TextAreaField
 from exam_app.extensions import db
 from exam_app.models import QualityStandard
 from exam_app.models.base import utcnow
+from exam_app.quality.calendar import quarter_label, quarter_of
 from exam_app.quality_setup import bp
 from exam_app.services import ServiceError
 from exam_app.services.appeals import local_date
 from exam_app.services.quality import quarters, standards
-from exam_app.services.quality.calendar import month_of, quarter_label, quarter_of_month
 
 
 class StandardForm(FlaskForm):
@@ -68,7 +68,7 @@ def retire(standard_id: int):
 
 @bp.route("/weights/")
 def weights_now():
-    quarter = quarter_of_month(month_of(local_date(utcnow())))
+    quarter = quarter_of(local_date(utcnow()))
     return redirect(url_for("quality_setup.weights", quarter=quarter))
 
 

@@ -13,14 +13,15 @@ from sqlalchemy import func, select
 from exam_app.extensions import db
 from exam_app.models import Appeal, QualityEvent, QualityRecord, Role, User
 from exam_app.models.base import utcnow
-from exam_app.services.api_tokens import create_token
-from exam_app.services.appeals import local_date
-from exam_app.services.quality.calendar import (
+from exam_app.quality.calendar import (
     month_of,
     next_month,
     previous_month,
+    quarter_of,
     quarter_of_month,
 )
+from exam_app.services.api_tokens import create_token
+from exam_app.services.appeals import local_date
 from tests.factories import person
 from tests.report_data import released, three_item_paper
 
@@ -205,7 +206,7 @@ def test_confirming_freezes_the_month_and_later_changes_land_in_the_next(app, ma
 def test_the_combined_score_reaches_the_staff_file_the_hr_export_and_the_api(
     app, make_client, team
 ):
-    quarter = quarter_of_month(month_of(local_date(utcnow())))
+    quarter = quarter_of(local_date(utcnow()))
     month = month_of(local_date(utcnow()))
     paper = three_item_paper(team["lead"], quarter=quarter)
     released(paper, [team["amy"].id], [[2, 2, 1]])  # 5 / 6 = 83.33 %
