@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from exam_app.models import Role
 from exam_app.models.base import utcnow
 from exam_app.quality.calendar import (
     MONTH,
@@ -39,7 +40,7 @@ def month(month: str):
     return render_template(
         "quality/month.html", view=view, form=FlaskForm(),
         previous=previous_month(month), following=next_month(month),
-        quarter=quarter_of_month(month),
+        quarter=quarter_of_month(month), can_edit_rules=current_user.has_role(Role.LEAD),
     )  # fmt: skip
 
 
