@@ -44,6 +44,14 @@ def month(month: str):
     )  # fmt: skip
 
 
+@bp.route("/months/<month>/posted")
+def posted(month: str):
+    """The public list (公布张贴) for the notice board: names, department, points and reasons.
+    No 工号, fines or steps: the money is for finance and the steps for HR, not the corridor."""
+    view = month_view(_month(month))
+    return render_template("quality/posted.html", view=view, today=local_date(utcnow()))
+
+
 @bp.route("/months/<month>/confirm", methods=["POST"])
 def confirm(month: str):
     month = _month(month)
