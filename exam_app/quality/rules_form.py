@@ -14,8 +14,8 @@ Decisions:
   is allowed; the page shows the gap in words before and after saving, and nothing is
   frozen until a month is confirmed, so a gap made by a typo is seen and fixed in time.
   Points below the first band are not a gap: that is the ordinary month.
-- A blank band row is no band (that is how a band is deleted); only the last band may
-  leave its 终点 empty (no upper end).
+- A blank band row, or one ticked 删除此档, is no band; only the last band may leave its
+  终点 empty (no upper end). A blank 加罚 is 0.
 """
 
 from __future__ import annotations
@@ -73,7 +73,9 @@ def band_field(number: int, part: str) -> str:
 
 def field_names() -> list[str]:
     """Every field of the form, so a view reads exactly these from the request."""
-    bands = [band_field(n, part) for n in range(1, BAND_ROWS + 1) for part in BAND_LABELS]
+    bands = [
+        band_field(n, part) for n in range(1, BAND_ROWS + 1) for part in [*BAND_LABELS, "drop"]
+    ]
     return [*LABELS, *bands]
 
 
@@ -91,9 +93,13 @@ def form_values(rules: QualityRules) -> dict[str, str]:
         values |= {
             band_field(number, "low"): str(band.low) if band else "",
             band_field(number, "high"): str(band.high) if band and band.high is not None else "",
-            band_field(number, "extra"): _plain(band.extra_fine) if band else "",
+            # 0 shows as blank: a blank 加罚 is 0, and a band is deleted by clearing its row
+            band_field(number, "extra"): _plain(band.extra_fine)
+            if band and band.extra_fine
+            else "",
             band_field(number, "step"): band.step if band else "",
             band_field(number, "note"): band.note if band else "",
+            band_field(number, "drop"): "",
         }
     return values
 
@@ -178,8 +184,8 @@ def _band_rows(form, text, problems: dict[str, str]) -> list[tuple[int, Band]]:
     for number in range(1, BAND_ROWS + 1):
         cells = {part: text(band_field(number, part)) for part in BAND_LABELS}
         cells |= {part: _ascii(cells[part]) for part in ("low", "high", "extra")}
-        if not any(cells.values()):
-            continue  # a blank row is no band
+        if not any(cells.values()) or text(band_field(number, "drop")):
+            continue  # a blank row, or one ticked 删除此档, is no band
         where = f"第 {number} 档"
 
         def bad(part: str, message: str, where: str = where, number: int = number) -> None:

@@ -79,6 +79,18 @@ def test_a_blank_row_is_no_band_and_no_bands_at_all_is_allowed():
     assert rules.bands == () and rules.band_for(30) is None
 
 
+def test_a_band_ticked_for_deletion_is_dropped_whatever_it_holds():
+    form = form_values(DEFAULT_RULES) | {band_field(3, "drop"): "y", band_field(3, "low"): "x"}
+    draft = rules_from_form(form)
+    assert [b.low for b in draft.rules.bands] == [5, 11, 20] and len(draft.warnings) == 1
+
+
+def test_no_extra_fine_shows_blank_and_reads_as_nothing():
+    values = form_values(DEFAULT_RULES)
+    assert values[band_field(1, "extra")] == "20" and values[band_field(2, "extra")] == ""
+    assert rules_from_form(values).rules.bands[1].extra_fine == 0
+
+
 def test_a_gap_between_bands_is_a_warning_not_an_error():
     form = form_values(DEFAULT_RULES) | {band_field(3, p): "" for p in BAND_LABELS}
     draft = rules_from_form(form)
