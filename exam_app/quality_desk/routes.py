@@ -4,12 +4,12 @@ from flask_login import current_user
 from exam_app.extensions import db
 from exam_app.models import Appeal
 from exam_app.models.base import utcnow
+from exam_app.quality.calendar import MONTH, month_of, quarter_label, quarter_of
 from exam_app.quality_desk import bp
 from exam_app.quality_desk.forms import RatingsForm, RecordDecisionForm, RecordForm
 from exam_app.services import ServiceError
 from exam_app.services.appeals import local_date
 from exam_app.services.quality import quarters, record_appeals, records, standards
-from exam_app.services.quality.calendar import MONTH, month_of, quarter_label, quarter_of_month
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -102,7 +102,7 @@ def decide(appeal_id: int):
 @bp.route("/ratings/")
 def ratings_now():
     today = local_date(utcnow())
-    return redirect(url_for("quality_desk.ratings", quarter=quarter_of_month(month_of(today))))
+    return redirect(url_for("quality_desk.ratings", quarter=quarter_of(today)))
 
 
 @bp.route("/ratings/<quarter>", methods=["GET", "POST"])

@@ -2,13 +2,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from exam_app.models import Role
 from exam_app.models.base import utcnow
-from exam_app.quality_office import bp
-from exam_app.reports.downloads import download, xlsx_download
-from exam_app.services import ServiceError
-from exam_app.services.appeals import local_date
-from exam_app.services.quality import exports, quarters
-from exam_app.services.quality.calendar import (
+from exam_app.quality.calendar import (
     MONTH,
     month_of,
     next_month,
@@ -16,6 +12,11 @@ from exam_app.services.quality.calendar import (
     quarter_label,
     quarter_of_month,
 )
+from exam_app.quality_office import bp
+from exam_app.reports.downloads import download, xlsx_download
+from exam_app.services import ServiceError
+from exam_app.services.appeals import local_date
+from exam_app.services.quality import exports, quarters
 from exam_app.services.quality.month_view import confirm_month, month_view
 
 
@@ -39,8 +40,16 @@ def month(month: str):
     return render_template(
         "quality/month.html", view=view, form=FlaskForm(),
         previous=previous_month(month), following=next_month(month),
-        quarter=quarter_of_month(month),
+        quarter=quarter_of_month(month), can_edit_rules=current_user.has_role(Role.LEAD),
     )  # fmt: skip
+
+
+@bp.route("/months/<month>/posted")
+def posted(month: str):
+    """The public list (公布张贴) for the notice board: names, department, points and reasons.
+    No 工号, fines or steps: the money is for finance and the steps for HR, not the corridor."""
+    view = month_view(_month(month))
+    return render_template("quality/posted.html", view=view, today=local_date(utcnow()))
 
 
 @bp.route("/months/<month>/confirm", methods=["POST"])

@@ -1,4 +1,5 @@
-"""Leads and admins: the standards catalogue (add, retire) and the quarter's weights."""
+"""Leads and admins: the standards catalogue (add, retire), the rules of 考核办法 §4.2 (fines,
+bands, posting, 70/30) and the quarter's weights."""
 
 from flask import Blueprint
 

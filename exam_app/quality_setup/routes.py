@@ -6,11 +6,13 @@ from wtforms import StringField, TextAreaField
 from exam_app.extensions import db
 from exam_app.models import QualityStandard
 from exam_app.models.base import utcnow
+from exam_app.quality import DEFAULT_RULES, rules_form
+from exam_app.quality.calendar import month_label, quarter_label, quarter_of
 from exam_app.quality_setup import bp
 from exam_app.services import ServiceError
 from exam_app.services.appeals import local_date
-from exam_app.services.quality import quarters, standards
-from exam_app.services.quality.calendar import month_of, quarter_label, quarter_of_month
+from exam_app.services.quality import quarters, rules, standards
+from exam_app.services.quality.months import current_rules
 
 
 class StandardForm(FlaskForm):
@@ -68,7 +70,7 @@ def retire(standard_id: int):
 
 @bp.route("/weights/")
 def weights_now():
-    quarter = quarter_of_month(month_of(local_date(utcnow())))
+    quarter = quarter_of(local_date(utcnow()))
     return redirect(url_for("quality_setup.weights", quarter=quarter))
 
 
@@ -98,3 +100,47 @@ def weights(quarter: str):
         "quality/weights.html", form=form, quarter=quarter, label=quarter_label(quarter),
         row=row, error_field=error_field,
     ), status  # fmt: skip
+
+
+@bp.route("/rules", methods=["GET", "POST"])
+def rules_page():
+    action = FlaskForm()
+    values, problems, status = rules_form.form_values(current_rules()), {}, 200
+    if request.method == "POST":
+        if not action.validate_on_submit():
+            abort(400)
+        values = {name: request.form.get(name, "") for name in rules_form.field_names()}
+        try:
+            draft = rules_form.rules_from_form(values)
+        except rules_form.RulesFormInvalid as e:
+            problems, status = e.problems, 400
+        else:
+            if rules.set_rules(current_user, draft.rules, utcnow()):
+                flash("已保存考核规则：所有尚未确认的月份即按新规则计算。", "success")
+            else:
+                flash("规则没有变化，未保存。", "success")
+            for warning in draft.warnings:
+                flash(warning, "warning")
+            return redirect(url_for("quality_setup.rules_page"))
+    in_force = current_rules()
+    filled = [n for n in range(1, rules_form.BAND_ROWS + 1)
+              if any(values.get(rules_form.band_field(n, p)) for p in rules_form.BAND_LABELS)]  # fmt: skip
+    return render_template(
+        "quality/rules.html", action=action, values=values, problems=problems,
+        rules=in_force, defaults=DEFAULT_RULES, gaps=rules_form.gaps(in_force),
+        scope=rules.scope(), last=rules.last_change(), labels=rules_form.LABELS,
+        band_labels=rules_form.BAND_LABELS, band_rows=rules_form.BAND_ROWS,
+        band_field=rules_form.band_field, span=rules_form.span, month_label=month_label,
+        shown=min(rules_form.BAND_ROWS, max(filled, default=0) + 2),
+    ), status  # fmt: skip
+
+
+@bp.route("/rules/reset", methods=["POST"])
+def reset_rules():
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    if rules.reset_rules(current_user, utcnow()):
+        flash("已恢复考核办法 §4.2 的默认规则。", "success")
+    else:
+        flash("现行规则已是默认规则，未保存。", "success")
+    return redirect(url_for("quality_setup.rules_page"))

@@ -1,4 +1,5 @@
-"""Read a staff roster workbook (工号, 姓名, 部门, 岗位, 角色): rows or errors naming the cell.
+"""Read a staff roster workbook (工号, 姓名, 部门, 岗位, 角色, 直属上司工号): rows or errors naming
+the cell.
 
 A damaged or foreign file gives an error, never an exception.
 """
@@ -13,9 +14,9 @@ from dataclasses import dataclass
 
 from openpyxl import load_workbook
 
-COLUMNS = ("工号", "姓名", "部门", "岗位", "角色")
+COLUMNS = ("工号", "姓名", "部门", "岗位", "角色", "直属上司工号")
 REQUIRED = ("工号", "姓名")
-LIMITS = {"工号": 30, "姓名": 50, "部门": 100, "岗位": 50}
+LIMITS = {"工号": 30, "姓名": 50, "部门": 100, "岗位": 50, "直属上司工号": 30}
 MAX_ROWS = 20000
 _SEPARATORS = re.compile(r"[\s,，、;；/|]+")
 
@@ -28,6 +29,7 @@ class RosterRow:
     department: str  # "" = leave as it is
     position: str  # "" = leave as it is
     roles: frozenset[str] | None  # None = leave as they are (new people: 客服人员)
+    supervisor_no: str = ""  # the direct superior's 工号; "" = leave as it is (new people: none)
 
 
 def _text(value: object) -> str:
@@ -90,11 +92,12 @@ def read_roster(data: bytes, role_names: Mapping[str, str]) -> tuple[list[Roster
                     cells.get("部门", ""),
                     cells.get("岗位", ""),
                     roles,
+                    cells.get("直属上司工号", ""),
                 )  # fmt: skip
             )
     return result, errors
 
 
 def template_rows() -> list[list[str]]:
-    return [["T00001", "张三", "客服一部", "话务员", "客服人员"],
-            ["T00002", "李四", "客服二部", "班长", "客服人员、阅卷人"]]  # fmt: skip
+    return [["T00001", "张三", "客服一部", "话务员", "客服人员", "T00002"],
+            ["T00002", "李四", "客服一部", "班长", "客服人员、阅卷人", ""]]  # fmt: skip

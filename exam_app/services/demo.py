@@ -11,7 +11,9 @@ from sqlalchemy import select
 from exam_app.extensions import db
 from exam_app.models import Paper, Question, Role, User
 from exam_app.models.base import utcnow
+from exam_app.quality.calendar import quarter_of
 from exam_app.services.accounts import create_user
+from exam_app.services.appeals import local_date
 from exam_app.services.papers import add_draw_section, add_fixed_section, create_paper, publish
 
 # username, name, staff number, department, roles
@@ -28,10 +30,6 @@ DEMO_PEOPLE = [
     ("sup2", "吴主管", "M2001", "客服二部", {Role.SUPERVISOR}),
 ]
 DEMO_PAPER_TITLE = "综合业务考试（示例）"
-
-
-def _quarter(now) -> str:
-    return f"{now.year}Q{(now.month - 1) // 3 + 1}"
 
 
 def ensure_demo_accounts(credentials_file: Path) -> list[tuple[str, str, str]]:
@@ -84,7 +82,7 @@ def ensure_demo_paper(lead_username: str = "lead1") -> Paper | None:
     now = utcnow()
     paper = create_paper(
         title=DEMO_PAPER_TITLE,
-        quarter=_quarter(now),
+        quarter=quarter_of(local_date(now)),
         opens_at=now - timedelta(hours=1),
         closes_at=now + timedelta(days=30),
         time_limit_minutes=60,

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from exam_app.extensions import db
 from exam_app.models import QualityRecord, QualityStandard, User
+from exam_app.quality.calendar import month_of, previous_month, quarter_of
 from exam_app.services.appeals import local_date
 from exam_app.services.quality import quarters
-from exam_app.services.quality.calendar import month_of, previous_month, quarter_of_month
 from exam_app.services.quality.records import record_occurrence
 
 REPORTS_TO = {"staff1": "sup1", "staff2": "sup1", "staff3": "sup2", "reviewer2": "sup2",
@@ -58,7 +58,7 @@ def ensure_demo_quality(now: datetime) -> bool:
             standard_code=code, observed=seen, supervisor_liable=liable,
             now=now - timedelta(days=1),
         )  # fmt: skip
-    quarter = quarter_of_month(month_of(local_date(now)))
+    quarter = quarter_of(local_date(now))
     lead = people["lead1"]
     if quarters.weights_of(quarter) is None:
         quarters.set_weights(lead, quarter, "40", "40", "20", now)

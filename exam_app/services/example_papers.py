@@ -16,6 +16,8 @@ from sqlalchemy import select
 from exam_app.extensions import db
 from exam_app.models import Paper, Question, User
 from exam_app.models.base import utcnow
+from exam_app.quality.calendar import quarter_of
+from exam_app.services.appeals import local_date
 from exam_app.services.errors import ServiceError
 from exam_app.services.papers import (
     DrawRule,
@@ -28,10 +30,6 @@ from exam_app.services.papers import (
 
 SKILL_TEST = "客户服务技能考核任务书（示例）"
 QUARTERLY = "季度综合考试（示例）"
-
-
-def quarter_of(now) -> str:
-    return f"{now.year}Q{(now.month - 1) // 3 + 1}"
 
 
 def _uids(**where) -> list[str]:
@@ -88,7 +86,7 @@ def ensure_example_papers(lead: User, days_open: int = 30) -> list[str]:
         if db.session.scalar(select(Paper.id).where(Paper.title == title)):
             continue
         paper = create_paper(
-            created_by=lead, title=title, quarter=quarter_of(now), full_marks=full_marks,
+            created_by=lead, title=title, quarter=quarter_of(local_date(now)), full_marks=full_marks,
             pass_mark=pass_mark, opens_at=now - timedelta(hours=1),
             closes_at=now + timedelta(days=days_open), time_limit_minutes=minutes,
             instructions=instructions, shuffle_options=True,

@@ -2,6 +2,11 @@
 
 Rule for new people: the username is the 工号 and a one-time password is made, shown once
 in the import report and never stored in plain text; they set their own at first sign-in.
+
+直属上司工号 (optional column): someone already in the system or a row of the same file;
+never the person themself, and never a chain that leads back to them (after the whole file
+is applied, so two rows naming each other are a loop). A blank cell leaves the superior as
+it is, like the other optional columns.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from exam_app.extensions import db
 from exam_app.models import Department, Role, User
@@ -68,6 +74,8 @@ def _plan(rows: Sequence[RosterRow], admin: User) -> tuple[RosterReport, dict[st
     # A new person's username is the 工号: it must not belong to someone else already.
     taken = set(db.session.scalars(select(User.username).where(User.username.in_(new_nos))))
     errors, changes, unchanged = [], [], 0
+    superiors, superior_errors = _superiors(rows)
+    errors.extend(superior_errors)
     for row in rows:
         user = existing.get(row.staff_no)
         if user is None:
@@ -78,7 +86,8 @@ def _plan(rows: Sequence[RosterRow], admin: User) -> tuple[RosterReport, dict[st
                 continue
             roles = row.roles or frozenset({str(Role.STAFF)})
             fields = [("姓名", "", row.name), ("部门", "", row.department),
-                      ("岗位", "", row.position), ("角色", "", _roles_text(roles))]  # fmt: skip
+                      ("岗位", "", row.position), ("角色", "", _roles_text(roles)),
+                      ("直属上司", "", superiors.get(row.supervisor_no, ""))]  # fmt: skip
             changes.append(RosterChange(row.line, row.staff_no, row.name, True, fields))
             continue
         fields = []
@@ -96,6 +105,10 @@ def _plan(rows: Sequence[RosterRow], admin: User) -> tuple[RosterReport, dict[st
                 errors.append(f"第 {row.line} 行「角色」：不能去掉您自己的系统管理员角色。")
                 continue
             fields.append(("角色", _roles_text(current), _roles_text(row.roles)))
+        old_superior = user.supervisor.staff_no if user.supervisor else ""
+        if row.supervisor_no and row.supervisor_no != old_superior:
+            fields.append(("直属上司", superiors.get(old_superior, old_superior),
+                           superiors[row.supervisor_no]))  # fmt: skip
         if fields:
             changes.append(RosterChange(row.line, row.staff_no, row.name, False, fields))
         else:
@@ -103,6 +116,47 @@ def _plan(rows: Sequence[RosterRow], admin: User) -> tuple[RosterReport, dict[st
     if errors:
         raise RosterErrors(errors)
     return RosterReport(changes, unchanged), existing
+
+
+def _superiors(rows: Sequence[RosterRow]) -> tuple[dict[str, str], list[str]]:
+    """Check the 直属上司工号 column against the system and the file as it will be applied.
+
+    Returns each known 工号 as "姓名（工号）" for the report, and the errors by row.
+    """
+    boss = aliased(User)
+    chain = {  # 工号 -> the superior's 工号, as the system has it now
+        no: sup or ""
+        for no, sup in db.session.execute(
+            select(User.staff_no, boss.staff_no).outerjoin(boss, User.supervisor_id == boss.id)
+        )
+    }
+    labels = {no: f"{name}（{no}）" for no, name in db.session.execute(
+        select(User.staff_no, User.name).where(
+            User.staff_no.in_({r.supervisor_no for r in rows if r.supervisor_no})))}  # fmt: skip
+    for row in rows:
+        labels[row.staff_no] = f"{row.name}（{row.staff_no}）"
+        if row.supervisor_no:
+            chain[row.staff_no] = row.supervisor_no  # the file wins; blank keeps the system's
+    errors: list[str] = []
+    for row in rows:
+        no = row.supervisor_no
+        if not no:
+            continue
+        where = f"第 {row.line} 行「直属上司工号」"
+        if no == row.staff_no:
+            errors.append(f"{where}：直属上司不能是本人（{no}）。")
+        elif no not in labels:
+            errors.append(f"{where}：系统和本表中都没有工号为「{no}」的人员。")
+        else:
+            path, step = [row.staff_no], no
+            while step and step not in path:
+                path.append(step)
+                step = chain.get(step, "")
+            if step == row.staff_no:
+                errors.append(
+                    f"{where}：{' → '.join(path + [step])} 形成循环，直属上司不能是本人的下属。"
+                )
+    return labels, errors
 
 
 def preview_roster(data: bytes, admin: User) -> RosterReport:
@@ -141,6 +195,13 @@ def import_roster(data: bytes, admin: User) -> RosterReport:
                     change_roles(user, row.roles)
             if row.department:
                 user.department = department(row.department)
+        db.session.flush()  # new people get their ids: they may be someone's superior
+        named = {r.supervisor_no for r in rows if r.supervisor_no}
+        people = {u.staff_no: u for u in db.session.scalars(
+            select(User).where(User.staff_no.in_(named | {r.staff_no for r in rows})))}  # fmt: skip
+        for row in rows:
+            if row.supervisor_no:
+                people[row.staff_no].supervisor_id = people[row.supervisor_no].id
         db.session.commit()
     except Exception:
         db.session.rollback()

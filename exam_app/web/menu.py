@@ -32,6 +32,7 @@ MENU = [
     (Role.ADMIN, "admin.users", "用户管理"),
     (Role.ADMIN, "staffing.roster", "花名册导入"),
     (Role.ADMIN, "staffing.tokens", "接口令牌"),
+    (Role.ADMIN, "quality_setup.rules_page", "考核规则"),
 ]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import re
 
+import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
 
@@ -13,9 +14,11 @@ from exam_app.models import Role, User
 from tests.factories import person
 
 
-def _xlsx(rows: list[list]) -> bytes:
+def _xlsx(
+    rows: list[list], header: tuple[str, ...] = ("工号", "姓名", "部门", "岗位", "角色")
+) -> bytes:
     book = Workbook()
-    book.active.append(["工号", "姓名", "部门", "岗位", "角色"])
+    book.active.append(list(header))
     for row in rows:
         book.active.append(row)
     out = io.BytesIO()
@@ -23,11 +26,18 @@ def _xlsx(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def _upload(web, rows: list[list], *, preview: bool = False):
-    data = {"file": (io.BytesIO(_xlsx(rows)), "花名册.xlsx")}
+WITH_SUPERIOR = ("工号", "姓名", "部门", "岗位", "角色", "直属上司工号")
+
+
+def _upload(web, rows: list[list], *, preview: bool = False, header=None):
+    data = {"file": (io.BytesIO(_xlsx(rows, header or _header(rows))), "花名册.xlsx")}
     if preview:
         data["preview"] = "y"
     return web.post("/staffing/roster", data, content_type="multipart/form-data")
+
+
+def _header(rows: list[list]) -> tuple[str, ...]:
+    return WITH_SUPERIOR if rows and len(rows[0]) == 6 else WITH_SUPERIOR[:5]
 
 
 def _admin(make_client):
@@ -96,7 +106,7 @@ def test_roster_is_for_admins_only_and_has_a_template(app, make_client):
     web = _admin(make_client)
     response = web.get("/staffing/roster/template.xlsx")
     header = next(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
-    assert header == ("工号", "姓名", "部门", "岗位", "角色")
+    assert header == WITH_SUPERIOR
 
 
 def test_an_admin_cannot_drop_their_own_admin_role(app, make_client):
@@ -105,3 +115,69 @@ def test_an_admin_cannot_drop_their_own_admin_role(app, make_client):
     db.session.commit()
     page = _upload(web, [[admin.staff_no, admin.name, "", "", "客服人员"]]).get_data(as_text=True)
     assert "不能去掉您自己的系统管理员角色" in page
+
+
+def test_the_direct_superior_column_sets_superiors_from_the_system_and_the_file(app, make_client):
+    boss = person("boss", Role.SUPERVISOR)
+    staff = person("old", Role.STAFF)
+    kept = person("kept", Role.STAFF)
+    kept.supervisor_id = boss.id
+    web = _admin(make_client)
+    rows = [
+        ["N001", "王组长", "客服三部", "班长", "主管", boss.staff_no],  # a new person's superior
+        ["N002", "赵六", "客服三部", "话务员", "", "N001"],  # another row of the file
+        [staff.staff_no, "测试old", "", "", "", "N001"],  # someone already there
+        [kept.staff_no, "测试kept", "", "", "", ""],  # blank: the superior stays
+    ]  # fmt: skip
+    preview = _upload(web, rows, preview=True).get_data(as_text=True)
+    assert "直属上司：— → 王组长（N001）" in preview
+    db.session.commit()
+    page = _upload(web, rows).get_data(as_text=True)
+    assert "新建 <strong>2</strong> 人，更新 <strong>1</strong> 人" in page
+    assert f"<td>{boss.name}（{boss.staff_no}）</td>" in page  # the created table says it too
+    db.session.expire_all()
+    by_no = {u.staff_no: u for u in db.session.scalars(select(User))}
+    assert by_no["N001"].supervisor_id == boss.id
+    assert by_no["N002"].supervisor_id == by_no["N001"].id
+    assert by_no[staff.staff_no].supervisor_id == by_no["N001"].id
+    assert by_no[kept.staff_no].supervisor_id == boss.id
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([["N001", "王五", "", "", "", "X999"]], "第 2 行「直属上司工号」：系统和本表中都没有工号为「X999」的人员"),
+        ([["N001", "王五", "", "", "", "N001"]], "第 2 行「直属上司工号」：直属上司不能是本人（N001）"),
+        ([["N001", "王五", "", "", "", "N002"], ["N002", "赵六", "", "", "", "N001"]],
+         "第 2 行「直属上司工号」：N001 → N002 → N001 形成循环"),
+        ([["N001", "王五", "", "", "", "N002"], ["N002", "赵六", "", "", "", "N003"],
+          ["N003", "钱七", "", "", "", "N001"]], "第 4 行「直属上司工号」：N003 → N001 → N002 → N003 形成循环"),
+    ],
+)  # fmt: skip
+def test_unknown_self_and_looping_superiors_are_named_by_row_and_nothing_is_imported(
+    app, make_client, rows, message
+):
+    web = _admin(make_client)
+    before = db.session.scalar(select(func.count()).select_from(User))
+    db.session.commit()
+    page = _upload(web, rows + [["N100", "好人", "客服一部", "", "", ""]]).get_data(as_text=True)
+    assert "未导入任何内容" in page and message in page
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+
+
+def test_a_loop_through_people_already_in_the_system_is_refused(app, make_client):
+    boss = person("boss", Role.SUPERVISOR)
+    staff = person("old", Role.STAFF)
+    staff.supervisor_id = boss.id
+    web = _admin(make_client)
+    db.session.commit()
+    page = _upload(web, [[boss.staff_no, boss.name, "", "", "", staff.staff_no],
+                         ["N100", "好人", "", "", "", ""]]).get_data(as_text=True)  # fmt: skip
+    assert (
+        f"第 2 行「直属上司工号」：{boss.staff_no} → {staff.staff_no} → {boss.staff_no} 形成循环"
+        in page
+    )
+    db.session.expire_all()
+    assert db.session.get(User, boss.id).supervisor_id is None
+    assert db.session.scalar(select(User).where(User.staff_no == "N100")) is None

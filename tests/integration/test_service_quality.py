@@ -13,73 +13,36 @@ from sqlalchemy import func, select
 from exam_app.extensions import db
 from exam_app.models import Appeal, QualityEvent, QualityRecord, Role, User
 from exam_app.models.base import utcnow
-from exam_app.services.api_tokens import create_token
-from exam_app.services.appeals import local_date
-from exam_app.services.quality.calendar import (
+from exam_app.quality.calendar import (
     month_of,
     next_month,
-    previous_month,
+    quarter_of,
     quarter_of_month,
 )
+from exam_app.services.api_tokens import create_token
+from exam_app.services.appeals import local_date
 from tests.factories import person
+from tests.quality_fixtures import (
+    PLAN,
+    day_of,
+    last_month,
+    make_team,
+    person_row,
+    record,
+    record_month,
+)
 from tests.report_data import released, three_item_paper
 
-
-def _month() -> str:
-    """Last month: every day of it is in the past, whatever day the tests run."""
-    return previous_month(month_of(local_date(utcnow())))
-
-
-def _day(month: str, day: int) -> str:
-    return f"{month}-{day:02d}"
+_month = last_month
+_day = day_of
+_record = record
+_record_month = record_month
+_row = person_row
 
 
 @pytest.fixture
 def team(app):
-    """Two supervisors over four staff members; a lead records, another lead decides."""
-    sup = person("sup", Role.SUPERVISOR)
-    people = {name: person(name, Role.STAFF) for name in ("amy", "bob", "cat", "dan")}
-    for p in people.values():
-        p.supervisor_id = sup.id
-    db.session.commit()
-    return {"sup": sup, "lead": person("lead", Role.LEAD), "lead2": person("lead2", Role.LEAD),
-            "hr": person("hr", Role.HR), **people}  # fmt: skip
-
-
-def _record(
-    web, who: User, day: str, code: str, *, liable: bool = False, seen: str = "现场检查发现"
-):
-    data = {"person": str(who.id), "occurred_on": day, "standard": code, "observed": seen}
-    if liable:
-        data["supervisor_liable"] = "y"
-    return web.post("/quality/", data)
-
-
-# amy: 3 × wykh-14 (−1, the same problem three times) + wykh-10 (−5) = 8 → 5–10 band, posted,
-#      the supervisor shares 30 % of the three repeated points.
-# bob: wykh-10 × 2 + wykh-02 = 12 → 行政处分, posted.
-# cat: wykh-10, supervisor found liable → 70/30 of its 25 元; 5 points → +20 元, posted.
-# dan: wykh-03b, wykh-10, wykh-11, wykh-13 = 20 → 开除; and one bonus wykh-03a (+5) that
-#      does not offset the fines.
-PLAN = [
-    ("amy", 2, "wykh-14", False), ("amy", 9, "wykh-14", False), ("amy", 16, "wykh-14", False),
-    ("amy", 20, "wykh-10", False),
-    ("bob", 3, "wykh-10", False), ("bob", 4, "wykh-10", False), ("bob", 5, "wykh-02", False),
-    ("cat", 6, "wykh-10", True),
-    ("dan", 7, "wykh-03b", False), ("dan", 8, "wykh-10", False), ("dan", 10, "wykh-11", False),
-    ("dan", 11, "wykh-13", False), ("dan", 12, "wykh-03a", False),
-]  # fmt: skip
-
-
-def _record_month(web, team, month):
-    for name, day, code, liable in PLAN:
-        response = _record(web, team[name], _day(month, day), code, liable=liable)
-        assert response.status_code == 302, response.get_data(as_text=True)[:800]
-
-
-def _row(page: str, staff_no: str) -> str:
-    start = page.index(f'id="person-{staff_no}"')
-    return page[start : page.index("</tr>", start)]
+    return make_team()
 
 
 def _sheet(web, month):
@@ -205,7 +168,7 @@ def test_confirming_freezes_the_month_and_later_changes_land_in_the_next(app, ma
 def test_the_combined_score_reaches_the_staff_file_the_hr_export_and_the_api(
     app, make_client, team
 ):
-    quarter = quarter_of_month(month_of(local_date(utcnow())))
+    quarter = quarter_of(local_date(utcnow()))
     month = month_of(local_date(utcnow()))
     paper = three_item_paper(team["lead"], quarter=quarter)
     released(paper, [team["amy"].id], [[2, 2, 1]])  # 5 / 6 = 83.33 %

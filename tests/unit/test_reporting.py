@@ -134,6 +134,18 @@ def test_roster_errors_name_row_and_column():
     assert read_roster(b"not a workbook", ROLE_NAMES)[1][0].startswith("文件无法读取")
 
 
+def test_roster_reads_the_optional_direct_superior_column():
+    header = ("工号", "姓名", "部门", "岗位", "角色", "直属上司工号")
+    rows, errors = read_roster(
+        _book([[1001, "张三", "", "", "", 2002.0], ["1002", "李四"]], header=header), ROLE_NAMES
+    )
+    assert errors == [] and [r.supervisor_no for r in rows] == ["2002", ""]
+    assert read_roster(_book([["1001", "张三"]]), ROLE_NAMES)[0][0].supervisor_no == ""
+    _, errors = read_roster(_book([["1001", "张三", "", "", "", "9" * 31]], header=header),
+                            ROLE_NAMES)  # fmt: skip
+    assert errors == ["第 2 行「直属上司工号」：最多 30 个字符。"]
+
+
 LEVELLED = {
     "kind": "essay",
     "rubric": [

@@ -15,9 +15,9 @@ from sqlalchemy.orm import joinedload
 from exam_app.extensions import db
 from exam_app.models import QualityMonth, Role, User
 from exam_app.quality import QualityRules, rules_from_mapping, rules_to_mapping
+from exam_app.quality.calendar import month_label
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.quality.audit import note
-from exam_app.services.quality.calendar import month_label
 from exam_app.services.quality.months import (
     adjustments_before,
     confirmed,

@@ -15,9 +15,7 @@ and Excel file read the snapshot from then on. Afterwards:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -28,14 +26,10 @@ from exam_app.quality import (
     DEFAULT_RULES,
     MonthSummary,
     Occurrence,
-    QualityError,
     monthly_summary,
     rules_from_mapping,
-    rules_to_mapping,
 )
 from exam_app.quality import QualityRules as Rules
-from exam_app.services.errors import ServiceError
-from exam_app.services.quality.audit import note
 from exam_app.services.quality.standards import titles
 
 ZERO = Decimal("0.00")
@@ -45,18 +39,6 @@ def current_rules() -> Rules:
     """The company's rules: the latest stored, or the 考核办法's defaults."""
     row = db.session.scalar(select(QualityRules).order_by(QualityRules.id.desc()).limit(1))
     return DEFAULT_RULES if row is None else rules_from_mapping(row.rules)
-
-
-def set_rules(user: User, data: dict[str, Any], now: datetime) -> Rules:
-    try:
-        rules = rules_from_mapping(data)
-    except QualityError as e:
-        raise ServiceError(str(e), field="rules") from None
-    db.session.add(QualityRules(rules=rules_to_mapping(rules), changed_by_id=user.id,
-                                changed_at=now))  # fmt: skip
-    note("rules_changed", "rules", user, now, rules=rules_to_mapping(rules))
-    db.session.commit()
-    return rules
 
 
 def _records(month: str) -> list[QualityRecord]:

@@ -25,14 +25,14 @@ from exam_app.models import (
     UserRole,
 )
 from exam_app.quality import CombinedScore, QualityError, Weights, combined_score, quality_score
-from exam_app.services.errors import NotAllowed, ServiceError
-from exam_app.services.quality.audit import note
-from exam_app.services.quality.calendar import (
+from exam_app.quality.calendar import (
     QUARTER,
     months_of_quarter,
     quarter_label,
     quarter_of_month,
 )
+from exam_app.services.errors import NotAllowed, ServiceError
+from exam_app.services.quality.audit import note
 
 MAX_COMMENT = 500
 

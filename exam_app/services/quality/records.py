@@ -10,10 +10,10 @@ from sqlalchemy.orm import joinedload
 
 from exam_app.extensions import db
 from exam_app.models import QualityMonth, QualityRecord, QualityStandard, Role, User, UserRole
+from exam_app.quality.calendar import month_of, next_month
 from exam_app.services.appeals import local_date
 from exam_app.services.errors import NotAllowed, ServiceError
 from exam_app.services.quality.audit import note
-from exam_app.services.quality.calendar import month_of, next_month
 
 MAX_OBSERVED = 2000
 OLDEST_DAYS = 366  # a record older than a year is a typing mistake, not a late notice
