@@ -30,8 +30,9 @@ def outcome(item: AttemptItem) -> str:
     return "partial" if score > 0 else "wrong"
 
 
-def outcome_label(item: AttemptItem) -> str:
-    return (ESSAY_LABELS if item.kind == "essay" else ITEM_LABELS)[outcome(item)]
+def outcome_label(item: AttemptItem, known: str | None = None) -> str:
+    """`known`: the item's outcome when the caller has it already."""
+    return (ESSAY_LABELS if item.kind == "essay" else ITEM_LABELS)[known or outcome(item)]
 
 
 @dataclass

@@ -8,7 +8,7 @@ from sqlalchemy.orm import lazyload
 from exam_app.database import reads_first
 from exam_app.exams import bp, result_view
 from exam_app.extensions import db, login_manager
-from exam_app.models import Attempt, Paper, Role
+from exam_app.models import Attempt, AttemptItem, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError, attempt_page, autosave, my_exams, submission
@@ -17,7 +17,7 @@ from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.errors import NotAllowed
-from exam_app.services.results import item_feedback, items_with_digests
+from exam_app.services.results import item_feedback, items_for_result_page
 from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
 from exam_app.web import result_html
@@ -192,11 +192,12 @@ def result(attempt_id: int):
     appeal_form = AppealForm()
     items_html = summary = None
     if released and not keys_closed:
-        items = items_with_digests(attempt)
-        summary = result_view.summarise([item for item, _digest in items])
+        items = items_for_result_page(attempt)
+        summary = result_view.summarise(items)
         items_html = result_html.result_items(
             items,
-            reviews=item_feedback(attempt),  # the marks the final score rests on
+            # The marks the final score rests on: only answers a reviewer read have any.
+            reviews=item_feedback(attempt) if any(i.kind == "essay" for i in items) else {},
             appeals=appeals,
             only_wrong=only_wrong,
             **_appeal_drawing(appeals, may_appeal, appeal_form),
@@ -246,7 +247,8 @@ def _appeal_drawing(appeals: dict, may_appeal: bool, form: AppealForm) -> dict:
             return ""
         return f"{head}{int(item.id)}{tail}"
 
-    def appeal_history(item) -> Markup:
+    def appeal_history(row) -> Markup:
+        item = db.session.get(AttemptItem, row.id)  # few items: the partial reads its rubric
         return Markup(render_template("exams/_appeal.html", d={"item": item}, appeals=appeals,
                                       may_appeal=may_appeal, appeal_fields=fields))  # fmt: skip
 

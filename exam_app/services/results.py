@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import lazyload
+from sqlalchemy import bindparam, func, select, update
 
 from exam_app.extensions import db
 from exam_app.grading.decimals import format_decimal
@@ -181,21 +180,30 @@ def _decide(paper: Paper, state: str, lead: User, now: datetime, note: str) -> N
     db.session.commit()
 
 
-def items_with_digests(attempt: Attempt) -> list[tuple[AttemptItem, str]]:
-    """The attempt's items in order, each with its snapshot's digest but without the
-    snapshot's content (a hundred JSON documents parsed for every result page): what is
-    shown of a snapshot is drawn once per worker by digest (web/result_html.py), and an
-    item's `snapshot` is read only where it is not."""
-    return [
-        (item, digest)
-        for item, digest in db.session.execute(
-            select(AttemptItem, ItemSnapshot.digest)
-            .join(ItemSnapshot, ItemSnapshot.id == AttemptItem.snapshot_id)
-            .where(AttemptItem.attempt_id == attempt.id)
-            .order_by(AttemptItem.position)
-            .options(lazyload(AttemptItem.snapshot_row))
-        )
-    ]
+_a_i = AttemptItem.__table__
+_RESULT_ITEMS = (
+    select(_a_i.c.id, _a_i.c.position, _a_i.c.section_position, _a_i.c.section_title,
+           _a_i.c.kind, _a_i.c.points, _a_i.c.score, _a_i.c.counted, _a_i.c.response,
+           _a_i.c.option_order, _a_i.c.snapshot_id, ItemSnapshot.__table__.c.digest)
+    .join(ItemSnapshot.__table__, ItemSnapshot.__table__.c.id == _a_i.c.snapshot_id)
+    .where(_a_i.c.attempt_id == bindparam("attempt_id"))
+    .order_by(_a_i.c.position)
+)  # fmt: skip
+
+
+def items_for_result_page(attempt: Attempt) -> list:
+    """The attempt's items in order for its result page, as plain rows (an attempt item's
+    columns and its snapshot's digest, no ORM object and no snapshot content: a hundred
+    JSON documents parsed for every page): what is shown of a snapshot is drawn once per
+    worker by digest (web/result_html.py), which reads it with `snapshot_content` only
+    where it has not yet."""
+    return db.session.execute(_RESULT_ITEMS, {"attempt_id": attempt.id}).all()
+
+
+def snapshot_content(snapshot_id: int) -> dict:
+    return db.session.execute(
+        select(ItemSnapshot.content).where(ItemSnapshot.id == snapshot_id)
+    ).scalar_one()
 
 
 @dataclass(frozen=True)

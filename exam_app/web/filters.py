@@ -37,6 +37,8 @@ def as_typed(text: object) -> Markup:
     kept. Never Markdown: `a < b`, `<b>x</b>` or a link are part of the answer and must
     reach the reviewer as written, not be rendered or cleaned away."""
     typed = "" if text is None else str(text)
+    if "\n" not in typed and "\r" not in typed:  # most answers: one line
+        return escape(typed)
     lines = typed.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     return Markup("<br>\n").join(escape(line) for line in lines)
 

@@ -23,6 +23,7 @@ from exam_app.content.display import display_parts
 from exam_app.exams import result_view
 from exam_app.exams.presenters import describe_response, key_in_letters
 from exam_app.grading import KIND_LABELS
+from exam_app.services.results import snapshot_content
 from exam_app.web.filters import as_typed, criterion_mark, markdown_text, render_markdown, score
 
 KEPT = 8192  # item versions: a few papers' worth
@@ -58,7 +59,7 @@ def _shared_parts(item, digest: str) -> _Shared:
     if found is None:
         if len(_shared) >= KEPT:
             _shared.clear()
-        found = _shared[digest] = _draw_shared(item.snapshot)  # read once per worker
+        found = _shared[digest] = _draw_shared(snapshot_content(item.snapshot_id))  # once
     return found
 
 
@@ -114,7 +115,7 @@ def _review_table(shared: _Shared, review) -> str:
 
 
 def result_items(
-    items: list[tuple[Any, str]],
+    items: list,
     *,
     reviews: Mapping[int, Any],
     appeals: Mapping[int, list],
@@ -122,7 +123,8 @@ def result_items(
     appeal_form: Callable[[Any], str],
     appeal_history: Callable[[Any], str],
 ) -> Markup:
-    """Every item of a released attempt (with its snapshot's digest), in its sections.
+    """Every item of a released attempt (rows of services/results.items_for_result_page), in its
+    sections.
     `appeal_form(item)` draws the form under an item that may still be appealed (or
     nothing); `appeal_history(item)` the appeals an item already has (Jinja's partial: few
     items have any). Strings are joined rather than formatted through Markup (whose
@@ -130,14 +132,14 @@ def result_items(
     or as_typed(), and what comes from _Shared was made safe when drawn."""
     out: list[str] = []
     section = None
-    for item, digest in items:
+    for item in items:
         if item.section_title != section:
             if section is not None:
                 out.append("</section>")
             section = item.section_title
             out.append(f'<section class="result-section" id="section-{int(item.section_position)}">'
                        f"<h2>{escape(section)}</h2>")  # fmt: skip
-        shared = _shared_parts(item, digest)
+        shared = _shared_parts(item, item.digest)
         options, letters = _in_order(shared, item.option_order)
         key = key_in_letters(shared.kind, shared.key, letters)
         key_html = f"<p><strong>正确答案：</strong>{escape(key)}</p>\n" if key else ""
@@ -153,7 +155,7 @@ def result_items(
             f'<article class="question result-item outcome-{outcome}" id="item-{position}" '
             f'data-outcome="{outcome}"{hidden}>\n'
             f'<header><strong>{position}.</strong> <span class="badge">{KIND_LABELS[item.kind]}</span>\n'
-            f'<span class="mark mark-{outcome}">{_MARKS[outcome]} {result_view.outcome_label(item)}</span>\n'
+            f'<span class="mark mark-{outcome}">{_MARKS[outcome]} {result_view.outcome_label(item, outcome)}</span>\n'
             f'<span class="points">{points}</span></header>\n{shared.top}\n{options}\n'
             f"<p><strong>您的答案：</strong>{as_typed(describe_response(item, letters))}</p>\n"
             f"{key_html}{shared.notes}\n{_review_table(shared, review) if review else ''}{shared.reference}\n"
