@@ -53,6 +53,12 @@ def main() -> None:
         url, stop = start_postgres(workdir)
     try:
         plan = build_database(url, args.rounds + 2, args.items)
+        if os.environ.get("AFTER_BUILD_SQL"):  # an experiment on the built database
+            from sqlalchemy import create_engine, text
+
+            with create_engine(url, isolation_level="AUTOCOMMIT").connect() as c:
+                for sql in os.environ["AFTER_BUILD_SQL"].split(";"):
+                    c.execute(text(sql))
         run(url, plan, args)
     finally:
         if stop:

@@ -195,15 +195,17 @@ def items_for_result_page(attempt: Attempt) -> list:
     """The attempt's items in order for its result page, as plain rows (an attempt item's
     columns and its snapshot's digest, no ORM object and no snapshot content: a hundred
     JSON documents parsed for every page): what is shown of a snapshot is drawn once per
-    worker by digest (web/result_html.py), which reads it with `snapshot_content` only
-    where it has not yet."""
+    worker by digest (web/result_html.py), which reads with `snapshot_contents` only
+    those it has not drawn yet."""
     return db.session.execute(_RESULT_ITEMS, {"attempt_id": attempt.id}).all()
 
 
-def snapshot_content(snapshot_id: int) -> dict:
-    return db.session.execute(
-        select(ItemSnapshot.content).where(ItemSnapshot.id == snapshot_id)
-    ).scalar_one()
+def snapshot_contents(snapshot_ids: set[int]) -> dict[int, dict]:
+    """Snapshots' content by id, in one statement."""
+    rows = db.session.execute(
+        select(ItemSnapshot.id, ItemSnapshot.content).where(ItemSnapshot.id.in_(snapshot_ids))
+    )
+    return {snapshot_id: content for snapshot_id, content in rows}
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from exam_app.content.display import display_parts
 from exam_app.exams import result_view
 from exam_app.exams.presenters import describe_response, key_in_letters
 from exam_app.grading import KIND_LABELS
-from exam_app.services.results import snapshot_content
+from exam_app.services.results import snapshot_contents
 from exam_app.web.filters import as_typed, criterion_mark, markdown_text, render_markdown, score
 
 KEPT = 8192  # item versions: a few papers' worth
@@ -52,15 +52,19 @@ def forget() -> None:
     _shared.clear()
 
 
-def _shared_parts(item, digest: str) -> _Shared:
-    # By the snapshot's digest (of its whole content), not its id: a restored or another
-    # database may give an id to other content; a digest names the content itself.
-    found = _shared.get(digest)
-    if found is None:
-        if len(_shared) >= KEPT:
-            _shared.clear()
-        found = _shared[digest] = _draw_shared(snapshot_content(item.snapshot_id))  # once
-    return found
+def _draw_missing(items: list) -> None:
+    """Draw the snapshots of `items` this worker has not drawn yet, read in one statement
+    (the first page after a deploy: one statement rather than one per item)."""
+    missing = {item.snapshot_id: item.digest for item in items if item.digest not in _shared}
+    if not missing:
+        return
+    if len(_shared) + len(missing) > KEPT:
+        _shared.clear()  # then this page's items are all missing
+        missing = {item.snapshot_id: item.digest for item in items}
+    for snapshot_id, content in snapshot_contents(set(missing)).items():
+        # By the snapshot's digest (of its whole content), not its id: a restored or
+        # another database may give an id to other content; a digest names the content.
+        _shared[missing[snapshot_id]] = _draw_shared(content)
 
 
 def _draw_shared(snapshot: dict) -> _Shared:
@@ -130,6 +134,7 @@ def result_items(
     items have any). Strings are joined rather than formatted through Markup (whose
     Formatter cost most of the page): every value from the database goes through escape()
     or as_typed(), and what comes from _Shared was made safe when drawn."""
+    _draw_missing(items)
     out: list[str] = []
     section = None
     for item in items:
@@ -139,7 +144,7 @@ def result_items(
             section = item.section_title
             out.append(f'<section class="result-section" id="section-{int(item.section_position)}">'
                        f"<h2>{escape(section)}</h2>")  # fmt: skip
-        shared = _shared_parts(item, item.digest)
+        shared = _shared[item.digest]
         options, letters = _in_order(shared, item.option_order)
         key = key_in_letters(shared.kind, shared.key, letters)
         key_html = f"<p><strong>正确答案：</strong>{escape(key)}</p>\n" if key else ""

@@ -80,3 +80,22 @@ def test_the_second_page_reads_no_snapshot_and_what_was_typed_stays_typed(lead, 
     page, statements = _page(make_client, "s2", second.id)
     assert "正确答案：" in page and "解析：" in page
     assert not [s for s in statements if "item_snapshots.content" in s], statements
+
+
+def test_the_first_page_reads_the_snapshots_it_draws_in_one_statement(lead, make_client):  # noqa: F811
+    from exam_app.web import result_html
+
+    attempt = _sat(_objective_paper(lead), "s1", "甲")
+    result_html.forget()
+    page, statements = _page(make_client, "s1", attempt.id)
+    assert "正确答案：" in page
+    assert len([s for s in statements if "item_snapshots.content" in s]) == 1
+
+
+def test_a_full_keep_is_emptied_and_the_page_still_drawn_whole(lead, make_client, monkeypatch):  # noqa: F811
+    from exam_app.web import result_html
+
+    attempt = _sat(_objective_paper(lead), "s1", "甲")
+    monkeypatch.setattr(result_html, "KEPT", 2)  # fewer than the paper's items
+    page, _ = _page(make_client, "s1", attempt.id)
+    assert page.count('class="question result-item') == len(attempt.items)
