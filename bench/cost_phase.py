@@ -80,6 +80,9 @@ def run(port: int, plan: dict, first: int, seconds: float) -> dict:
         assert r.status == 302
         r, page = client.request("result page", "GET", f"/exams/attempts/{attempt}/result")
         assert r.status == 200 and "总分" in page, page[:200]
+        # One click further (not at the rush: each in their own time): the 100 items.
+        r, page = client.request("result items", "GET", f"/exams/attempts/{attempt}/result/items")
+        assert r.status == 200 and "正确答案" in page, page[:200]
         sittings += 1
     bare = statistics.median(client.times["bare"][5:] or client.times["bare"])
     out = {"sittings": sittings, "bare_p50_ms": round(bare, 3), "requests": {}}

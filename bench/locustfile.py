@@ -174,8 +174,8 @@ class _Sitting(FastHttpUser):
             if r.status_code != 302 or "/result" not in r.headers.get("Location", ""):
                 r.failure(f"submit: {r.status_code}")
                 return
-        # As the browser does after 交卷: the redirect to the result page, drawn with every
-        # item's key and 解析 when the paper releases at once.
+        # As the browser does after 交卷: the redirect to the result page (score, verdict
+        # and sections at once when the paper releases at once; the items one click away).
         phase_name = name.replace("submit", "result page", 1)
         with self.client.get(
             f"/exams/attempts/{self.attempt}/result", name=phase_name, catch_response=True

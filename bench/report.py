@@ -73,8 +73,8 @@ def targets(info: dict) -> list[tuple[str, str, str, str]]:
                     f"{state['submitted']} submitted"))  # fmt: skip
     latency(f"{n} submitting within {info['args']['submit_window']} s: p95 < 1 s, no errors",
             "submit [submit window]", 1000, n)  # fmt: skip
-    latency("their result pages after 交卷 (released at once, 100 items with key and 解析): "
-            "p95 < 1 s", "result page [submit window]", 1000, n)  # fmt: skip
+    latency("their result page after 交卷 (released at once: score, verdict, sections; the "
+            "100 items one click away): p95 < 1 s", "result page [submit window]", 1000, n)  # fmt: skip
     latency("saves during the submission window (p95 < 100 ms)", "save [submit window]", 100)
     v = info.get("verify", {})
     bad = (v.get("items_score_differs_from_reference", 1)

@@ -193,6 +193,7 @@ def run(url: str, plan: dict, args) -> None:
         )
         assert r.status_code == 302, r.text[:300]
         timed("result page", client.get, f"/exams/attempts/{attempt}/result")
+        timed("result items", client.get, f"/exams/attempts/{attempt}/result/items")
 
     if args.profile:
         stats = pstats.Stats(profiler).sort_stats(os.environ.get("SORT", "cumulative"))

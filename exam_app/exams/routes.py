@@ -175,8 +175,8 @@ def submit(attempt_id: int):
     return redirect(url_for("exams.result", attempt_id=attempt_id))
 
 
-@bp.route("/attempts/<int:attempt_id>/result")
-def result(attempt_id: int):
+def _finished(attempt_id: int):
+    """(this person's attempt, released, keys closed), or where to go instead (still open)."""
     attempt = _own_attempt(attempt_id)
     attempt_service.close_if_overdue(attempt, utcnow())
     if attempt.status == "in_progress":
@@ -185,35 +185,67 @@ def result(attempt_id: int):
     # While another exam of theirs is open, released answers stay folded: an item of this
     # paper may have been drawn in that one too.
     keys_closed = released and practice_service.exam_in_progress(current_user)
-    only_wrong = request.args.get("only") == "wrong"
+    return attempt, released, keys_closed
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+def result(attempt_id: int):
+    """Where 交卷 lands: the score, the verdict and the sections, the whole centre in the same
+    minutes. Each item with its key and 解析 is one click away (result_items): drawing a
+    hundred of them for everyone at once cost more than the submission itself."""
+    finished = _finished(attempt_id)
+    if not isinstance(finished, tuple):
+        return finished
+    attempt, released, keys_closed = finished
     deadline = appeal_service.appeal_deadline(attempt)
-    may_appeal = appeal_service.within_period(deadline, utcnow())
-    appeals = appeal_service.appeals_by_item(attempt) if released else {}
-    appeal_form = AppealForm()
-    items_html = summary = None
+    summary = None
     if released and not keys_closed:
-        items = items_for_result_page(attempt)
-        summary = result_view.summarise(items)
-        items_html = result_html.result_items(
-            items,
-            # The marks the final score rests on: only answers a reviewer read have any.
-            reviews=item_feedback(attempt) if any(i.kind == "essay" for i in items) else {},
-            appeals=appeals,
-            only_wrong=only_wrong,
-            **_appeal_drawing(appeals, may_appeal, appeal_form),
-        )
+        summary = result_view.summarise(items_for_result_page(attempt))
     return render_template(
         "exams/result.html",
         attempt=attempt,
         released=released,
-        items_html=items_html,
         appeal_deadline=deadline,
         calendar_notice=appeal_service.calendar_notice(attempt, deadline),
-        may_appeal=may_appeal,
+        may_appeal=appeal_service.within_period(deadline, utcnow()),
         keys_closed=keys_closed,
         summary=summary,
         count_labels=result_view.COUNT_LABELS,
         waiting=None if released else result_view.waiting_message(attempt),
+    )
+
+
+@bp.route("/attempts/<int:attempt_id>/result/items")
+def result_items(attempt_id: int):
+    """Each item marked right, partly right or wrong, with the candidate's answer, the key,
+    解析 and reviews, and the appeal form while the period runs (released results only)."""
+    finished = _finished(attempt_id)
+    if not isinstance(finished, tuple):
+        return finished
+    attempt, released, keys_closed = finished
+    if not released or keys_closed:  # the summary says why there is nothing to see yet
+        return redirect(url_for("exams.result", attempt_id=attempt.id))
+    only_wrong = request.args.get("only") == "wrong"
+    deadline = appeal_service.appeal_deadline(attempt)
+    may_appeal = appeal_service.within_period(deadline, utcnow())
+    appeals = appeal_service.appeals_by_item(attempt)
+    items = items_for_result_page(attempt)
+    summary = result_view.summarise(items)
+    items_html = result_html.result_items(
+        items,
+        # The marks the final score rests on: only answers a reviewer read have any.
+        reviews=item_feedback(attempt) if any(i.kind == "essay" for i in items) else {},
+        appeals=appeals,
+        only_wrong=only_wrong,
+        **_appeal_drawing(appeals, may_appeal, AppealForm()),
+    )
+    return render_template(
+        "exams/result_items.html",
+        attempt=attempt,
+        items_html=items_html,
+        summary=summary,
+        appeal_deadline=deadline,
+        may_appeal=may_appeal,
         only_wrong=only_wrong,
     )
 

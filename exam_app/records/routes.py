@@ -34,7 +34,7 @@ def file_appeal(item_id: int):
     else:
         flash(f"已提交第 {item.position} 题的申诉，复核结果将在此页显示。", "success")
     return redirect(
-        url_for("exams.result", attempt_id=item.attempt_id, _anchor=f"item-{item.position}")
+        url_for("exams.result_items", attempt_id=item.attempt_id, _anchor=f"item-{item.position}")
     )
 
 

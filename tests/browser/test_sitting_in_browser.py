@@ -199,3 +199,28 @@ def test_the_dialog_names_what_is_missing(sized):
     page.wait_for_function("location.hash === '#q3'")
     page.wait_for_timeout(300)
     assert _uncovered(page, "#q3 button.flag")
+
+
+def test_after_submitting_the_score_comes_first_and_the_items_one_click_away(sized):
+    """交卷 lands on the score, the verdict and the sections; 查看逐题答案与解析 opens each item
+    with its key, and 只看错题 hides the items answered right without a reload."""
+    from tests.integration.test_result_page import _objective_paper, _sit
+
+    page = sized
+    paper = _objective_paper(person("lead", Role.LEAD), multi_rule="half")
+    attempt = _sit(paper, person("xiaozhou", Role.STAFF), right={"single", "fill"})
+    sign_in(page, "xiaozhou")
+    page.goto(f"/exams/attempts/{attempt.id}/result")
+    expect(page.locator(".result-score")).to_contain_text("总分 5 / 8")
+    assert page.locator(".result-item").count() == 0 and fits_the_screen(page)
+    page.get_by_role("link", name="查看逐题答案与解析").click()
+    page.wait_for_url(re.compile(r"/result/items$"))
+    items = page.locator(".result-item")
+    expect(items).to_have_count(len(attempt.items))
+    assert "正确答案" in page.content() and fits_the_screen(page)
+    page.locator("a[data-only-wrong]").click()
+    expect(page.locator(".result-item:not([hidden])")).to_have_count(2)  # the wrong and the partial
+    expect(page.locator("#filter-state")).to_have_text("只显示错题和部分正确的题。")
+    assert page.url.endswith("?only=wrong")
+    page.get_by_role("link", name="返回成绩概览").first.click()
+    expect(page.locator(".result-score")).to_be_visible()

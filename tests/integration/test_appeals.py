@@ -137,7 +137,7 @@ def test_another_reviewer_changes_the_score_through_the_pages(released, make_cli
     _idle()
     staff, reviewer, lead = make_client(), make_client(), make_client()
     staff.login("xiaoming")
-    page = staff.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    page = staff.get(f"/exams/attempts/{attempt_id}/result/items").get_data(as_text=True)
     assert "对本题得分提出申诉" in page and "个工作日" in page
     r = staff.post(f"/records/items/{item_id}/appeal", {"reason": "收益归属我写了补充维修资金。"})
     assert r.status_code == 302
@@ -170,7 +170,7 @@ def test_another_reviewer_changes_the_score_through_the_pages(released, make_cli
     assert (event.source, event.score, event.actor_id) == ("appeal", Decimal(8), marker2_id)
     _idle()
 
-    page = staff.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+    page = staff.get(f"/exams/attempts/{attempt_id}/result/items").get_data(as_text=True)
     assert "复核结果：改分" in page and "6 → 8" in page and "第二项要点已答到" in page
     file = staff.get("/records/").get_data(as_text=True)
     assert "公布时 8 分" in file and "10 / 12" in file and "测试marker2" not in file

@@ -126,7 +126,7 @@ def test_whole_loop_from_building_to_staff_file(app, make_client):
     attempt = db.session.get(Attempt, attempt.id)
     assert attempt.status == "released"
     assert attempt.total == expected
-    result = web.get(f"/exams/attempts/{attempt.id}/result").get_data(as_text=True)
+    result = web.get(f"/exams/attempts/{attempt.id}/result/items").get_data(as_text=True)
     assert "正确答案" in result and "要点基本答到" in result
     assert re.search(rf"总分 {expected.normalize():f} / ", result)
     record = db.session.scalar(select(QuarterResult).where(QuarterResult.user_id == staff.id))

@@ -83,8 +83,10 @@ def test_released_answers_fold_while_another_exam_is_open(app, make_client):
     web = make_client()
     web.login("staff")
     url = f"/exams/attempts/{done.id}/result"
-    page = web.get(url).get_data(as_text=True)
+    page = web.get(url + "/items").get_data(as_text=True)
     assert "正确答案" in page and explanation in page
     start_attempt(_objective_paper(lead, "本季度考试"), staff)
     page = web.get(url).get_data(as_text=True)
     assert "正确答案" not in page and explanation not in page and "逐题答案与解析" in page
+    items = web.get(url + "/items")  # the items' own page sends them back to the summary
+    assert items.status_code == 302 and items.headers["Location"].endswith(url)

@@ -54,7 +54,7 @@ def test_manual_release_waits_for_the_lead_then_the_staff_member_sees_the_feedba
     decision = db.session.get(ResultRelease, paper.id)
     assert (decision.state, decision.decided_by_id) == ("released", lead.id)
 
-    result = staff.get(f"/exams/attempts/{attempt.id}/result").get_data(as_text=True)
+    result = staff.get(f"/exams/attempts/{attempt.id}/result/items").get_data(as_text=True)
     assert "总分 8.5 / 10" in result
     assert "事实认定（满分 4）</td><td>3.5</td>" in result
     assert "收益归属（满分 6）</td><td>5</td>" in result

@@ -58,10 +58,12 @@ def _sit(paper, staff, right: set[str]):
     return attempt
 
 
-def _page(make_client, attempt, **query) -> str:
+def _page(make_client, attempt, items: bool = False, **query) -> str:
+    """The result page (score and sections), or with `items` its page of items."""
     web = make_client()
     web.login("s1")
-    response = web.get(f"/exams/attempts/{attempt.id}/result", query_string=query)
+    url = f"/exams/attempts/{attempt.id}/result" + ("/items" if items else "")
+    response = web.get(url, query_string=query)
     assert response.status_code == 200
     return response.get_data(as_text=True)
 
@@ -69,26 +71,33 @@ def _page(make_client, attempt, **query) -> str:
 def test_the_summary_comes_first_with_sections_and_right_partial_wrong_counts(lead, make_client):
     paper = _objective_paper(lead, multi_rule="half")
     attempt = _sit(paper, person("s1", Role.STAFF), right={"single", "fill"})
-    body = _page(make_client, attempt)
-    summary = body[: body.index('id="result-filter"')]
+    summary = _page(make_client, attempt)
     # single 2 + multi half of 2 + tf 0 + fill 2 = 5 of 8; pass mark 4
     assert "<strong>总分 5 / 8</strong>" in summary
     assert "合格" in summary and "不合格" not in summary
     assert "正确 2 题" in summary and "部分正确 1 题" in summary and "错误 1 题" in summary
-    assert (
-        'href="#section-1">一、选择题' in summary and 'href="#section-2">二、判断与填空' in summary
-    )
+    items_url = f"/exams/attempts/{attempt.id}/result/items"
+    assert f'href="{items_url}#section-1">一、选择题' in summary
+    assert f'href="{items_url}#section-2">二、判断与填空' in summary
     assert summary.index("result-score") < summary.index("result-sections")
-    items = body[body.index('id="result-filter"') :]
+    # After 交卷 the page draws no item: each is one click away.
+    assert "data-outcome" not in summary and "正确答案" not in summary
+    assert (
+        "查看逐题答案与解析" in summary
+        and f'href="{items_url}?only=wrong">只看错题（2）' in summary
+    )
+    items = _page(make_client, attempt, items=True)
     assert items.count('data-outcome="right"') == 2 and items.count('data-outcome="wrong"') == 1
     assert "✓ 正确" in items and "◐ 部分正确" in items and "✗ 错误" in items
-    assert "只看错题（2）" in items and "正确答案" in items
+    assert (
+        "只看错题（2）" in items and "正确答案" in items and "<strong>总分 5 / 8</strong>" in items
+    )
 
 
 def test_only_wrong_hides_the_items_answered_right(lead, make_client):
     paper = _objective_paper(lead, multi_rule="half")
     attempt = _sit(paper, person("s1", Role.STAFF), right={"single", "fill"})
-    body = _page(make_client, attempt, only="wrong")
+    body = _page(make_client, attempt, items=True, only="wrong")
     assert 'aria-pressed="true"' in body
     for article in body.split("<article")[1:]:
         hidden = "hidden>" in article.split(">")[0] + ">"
@@ -98,7 +107,8 @@ def test_only_wrong_hides_the_items_answered_right(lead, make_client):
 def test_all_right_says_so_instead_of_offering_only_wrong(lead, make_client):
     paper = _objective_paper(lead)
     attempt = _sit(paper, person("s1", Role.STAFF), right={"single", "multi", "tf", "fill"})
-    body = _page(make_client, attempt)
+    assert "只看错题" not in _page(make_client, attempt)
+    body = _page(make_client, attempt, items=True)
     assert "全部答对" in body and "data-only-wrong" not in body
 
 

@@ -1,6 +1,5 @@
-"""The result page draws what an item shows of its snapshot once per worker and letters it
-in each candidate's own option order (web/result_html.py): after 交卷 the whole centre opens
-it in the same minutes."""
+"""The result's items page draws what an item shows of its snapshot once per worker and
+letters it in each candidate's own option order (web/result_html.py)."""
 
 from __future__ import annotations
 
@@ -24,7 +23,7 @@ def _page(make_client, username: str, attempt_id: int) -> tuple[str, list[str]]:
     listener = lambda *args: statements.append(args[2])  # noqa: E731
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
-        page = web.get(f"/exams/attempts/{attempt_id}/result").get_data(as_text=True)
+        page = web.get(f"/exams/attempts/{attempt_id}/result/items").get_data(as_text=True)
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     return page, statements

@@ -69,7 +69,7 @@ def test_the_reviewer_picks_a_level_and_the_candidate_sees_it_once_released(answ
     assert "checked" in again.split('value="2"')[1].split(">")[0]
 
     assert attempt_of(item).status == "released"
-    result = staff.get(f"/exams/attempts/{answer.attempt_id}/result").get_data(as_text=True)
+    result = staff.get(f"/exams/attempts/{answer.attempt_id}/result/items").get_data(as_text=True)
     assert "2（部分正确）" in result and "5</td>" in result
     # The score history in the staff file names the level chosen.
     history = staff.get("/records/").get_data(as_text=True)
@@ -142,7 +142,9 @@ def test_an_appeal_re_review_picks_a_level_and_the_result_names_it(answer, make_
     assert ok.status_code == 302
     assert fresh(AttemptItem, answer.id).score == Decimal(9)
     staff_web = _client(make_client, "xiaoming")
-    result = staff_web.get(f"/exams/attempts/{answer.attempt_id}/result").get_data(as_text=True)
+    result = staff_web.get(f"/exams/attempts/{answer.attempt_id}/result/items").get_data(
+        as_text=True
+    )
     assert "4（正确）" in result and "0（不正确）" in result
 
 
@@ -186,7 +188,7 @@ def test_both_marks_of_an_averaged_pair_are_counted(app, make_client):
     html, row = _report(make_client, paper.id)
     assert "<li>正确：1</li><li>部分正确：1</li><li>不正确：0</li>" in html
     assert row["评分档次分布"] == "业务知识：正确 1、部分正确 1、不正确 0"
-    result = _client(make_client, "xiaoming").get(f"/exams/attempts/{item.attempt_id}/result")
+    result = _client(make_client, "xiaoming").get(f"/exams/attempts/{item.attempt_id}/result/items")
     assert "<td>3</td>" in result.get_data(as_text=True)
 
 

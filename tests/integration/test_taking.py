@@ -104,7 +104,7 @@ def test_shuffled_options_are_recorded_and_graded_by_the_banks_labels(lead, make
     web.post(f"/exams/attempts/{attempt.id}/submit")
     db.session.refresh(attempt)
     assert attempt.status == "released" and attempt.total == attempt.max_total
-    result = web.get(f"/exams/attempts/{attempt.id}/result").get_data(as_text=True)
+    result = web.get(f"/exams/attempts/{attempt.id}/result/items").get_data(as_text=True)
     letter = "ABCDEFGH"[single.option_order.index(single.snapshot["key"]["answer"])]
     assert f"正确答案：</strong>{letter}</p>" in result
 
