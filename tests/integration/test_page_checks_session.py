@@ -79,20 +79,17 @@ def test_a_closed_session_is_sent_to_sign_in_before_anything_about_the_attempt(s
         assert len(statements) == 1  # nothing read beyond the refused statement
 
 
-def test_a_disabled_account_sees_no_page(started):
+@pytest.mark.parametrize(
+    "column, value, sent_to",
+    [("is_active_account", False, "/login"), ("must_change_password", True, "/account/password")],
+    ids=["a disabled account signs in again", "a one-time password is changed first"],
+)
+def test_the_account_is_checked_with_the_session(started, column, value, sent_to):
     webs, attempts = started
-    _user("a").is_active_account = False
+    setattr(_user("a"), column, value)
     db.session.commit()
     r, _ = _page(webs["a"], attempts["a"])
-    assert r.status_code == 302 and "/login" in r.location
-
-
-def test_a_one_time_password_is_changed_first(started):
-    webs, attempts = started
-    _user("a").must_change_password = True
-    db.session.commit()
-    r, _ = _page(webs["a"], attempts["a"])
-    assert r.status_code == 302 and "/account/password" in r.location
+    assert r.status_code == 302 and sent_to in r.location
 
 
 def test_without_the_staff_role_the_page_is_forbidden(started):
