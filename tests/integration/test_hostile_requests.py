@@ -225,7 +225,7 @@ def test_reviewers_and_candidates_see_an_answer_exactly_as_typed(app, make_clien
     record_review(item, reviewer, marks(7), "评语第一行\n<i>第二行</i>")
     candidate = make_client()
     candidate.login("staff")
-    result = candidate.get(f"/exams/attempts/{item.attempt_id}/result").get_data(as_text=True)
+    result = candidate.get(f"/exams/attempts/{item.attempt_id}/result/items").get_data(as_text=True)
     assert ESCAPED in result and "评语第一行<br>\n&lt;i&gt;第二行&lt;/i&gt;" in result
 
 
