@@ -55,11 +55,12 @@ def is_plain_read(statement: str) -> bool:
 def closed_by_server(fileno: int) -> bool:
     """Whether the server has written to (or closed) a connection nobody is using: the
     FATAL notice of a restart, or the end of the stream."""
+    poller = select.poll()  # not select(): it cannot watch a descriptor numbered past 1023
     try:
-        readable, _, _ = select.select([fileno], [], [], 0)
+        poller.register(fileno, select.POLLIN)
+        return bool(poller.poll(0))  # readable, hung up or in error: nothing healthy to keep
     except (OSError, ValueError):  # the descriptor is already gone
         return True
-    return bool(readable)
 
 
 def _checkout(app: Flask):

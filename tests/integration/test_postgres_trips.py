@@ -64,6 +64,28 @@ def test_a_connection_the_server_closed_is_seen_without_a_round_trip():
     a.close()
 
 
+def test_a_connection_numbered_past_1023_is_still_watched():
+    """A worker with many files open hands the pool descriptors past select()'s limit."""
+    import os
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and hard < 1600:
+        pytest.skip("the machine allows too few open files")
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, 1600), hard))
+    ours, server = socket.socketpair()
+    high = os.dup2(ours.fileno(), 1500)
+    try:
+        assert not closed_by_server(high)
+        server.sendall(b"E")
+        assert closed_by_server(high)
+    finally:
+        os.close(high)
+        ours.close()
+        server.close()
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+
+
 @pytest.fixture
 def pg_app(app_factory, pg_server, pg_template):
     app = app_factory(pg_server.url(pg_server.create_database(template=pg_template)))
