@@ -9,13 +9,11 @@ from exam_app.content.build import (
     Draft,
     DraftCriterion,
     DraftOption,
-    LevelTextError,
     Problem,
     blanks_from_text,
     blanks_text,
-    levels_from_text,
-    levels_text,
 )
+from exam_app.content.level_text import LevelTextError, levels_from_text, levels_text
 from exam_app.content.lines import split_tags
 from exam_app.services.bank_editing import BankInvalid
 

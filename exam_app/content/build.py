@@ -51,33 +51,6 @@ class DraftCriterion(NamedTuple):
     levels: tuple[Level, ...] = ()
 
 
-# A level as one line, in Excel's 评分标准 cell and the editor's 评分档次 box: "正确 (5分): 描述".
-LEVEL_TEXT_RE = re.compile(
-    r"^[-*+]?[ \t]*(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）]"
-    r"[ \t]*(?:[:：][ \t]*(.*))?$"
-)
-
-
-class LevelTextError(ValueError):
-    """A level line that is not "名称 (分值分): 描述"; the message is Chinese."""
-
-
-def levels_from_text(text: str) -> tuple[Level, ...]:
-    """Levels written one per line, "正确 (5分): 要点完整准确"; blank lines are skipped."""
-    levels = []
-    for n, line in enumerate((x.strip() for x in text.split("\n") if x.strip()), start=1):
-        match = LEVEL_TEXT_RE.match(line)
-        if match is None:
-            raise LevelTextError(f"第 {n} 个档次应写作“名称 (分值分): 什么样的答案得这一档”")
-        label, points, description = match.group(1), match.group(2), match.group(3) or ""
-        levels.append(Level(label.strip(), Decimal(points), description.strip()))
-    return tuple(levels)
-
-
-def levels_text(levels: tuple[Level, ...]) -> str:
-    return "\n".join(f"{lv.label} ({fmt_decimal(lv.points)}分): {lv.description}" for lv in levels)
-
-
 @dataclass
 class Draft:
     """An item as separate fields; everything optional so that partial input can be checked."""

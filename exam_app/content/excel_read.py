@@ -13,17 +13,11 @@ from decimal import Decimal
 
 from openpyxl import load_workbook
 
-from .build import (
-    Draft,
-    DraftCriterion,
-    DraftOption,
-    LevelTextError,
-    blanks_from_text,
-    levels_from_text,
-)
+from .build import Draft, DraftCriterion, DraftOption, blanks_from_text
 from .excel import CASE_SHEET, QUESTION_SHEET
 from .imported import PLACEHOLDER_ID, IdAssigner, ImportedBank, build_row
 from .kinds import CRITERION_RE, LABELS
+from .level_text import LevelTextError, levels_from_text
 from .lines import ID_RE, POINTS_RE, join_text, nfkc, split_tags
 from .model import CaseSpec, ContentError
 from .question import KIND_NAMES, MAX_SOURCE, MAX_TOPIC, RULE_NAMES

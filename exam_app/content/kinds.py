@@ -25,16 +25,15 @@ BLANK_RE = re.compile(r"\{\{\s*(\d{1,3})\s*\}\}")
 ANY_BRACES_RE = re.compile(r"\{\{[^{}\n]{0,20}\}\}")
 ANSWER_LINE_RE = re.compile(r"^\s*(\d{1,3})\s*[.、．:：)）]\s*(.*)$")
 ALT_SPLIT_RE = re.compile(r"[|｜]")
-CRITERION_RE = re.compile(
-    r"^ {0,3}[-*+][ \t]+(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）]"
-    r"[ \t]*(?:[:：][ \t]*(.*))?$"
+# "名称 (5分): 描述", the form of a rubric criterion and of its levels alike: name, points,
+# what follows the colon (groups 1, 2, 3).
+WEIGHED = (
+    r"(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）][ \t]*(?:[:：][ \t]*(.*))?$"
 )
+CRITERION_RE = re.compile(r"^ {0,3}[-*+][ \t]+" + WEIGHED)
 KEY_POINT_SPLIT_RE = re.compile(r"[；;]")
 # A level (评分档次) of the criterion above it: the same form, indented (two spaces or a tab).
-LEVEL_RE = re.compile(
-    r"^(?: {2,}|\t)[ \t]*[-*+][ \t]+(.+?)[ \t]*[(（][ \t]*(\d{1,4}(?:\.\d{1,2})?)[ \t]*分[ \t]*[)）]"
-    r"[ \t]*(?:[:：][ \t]*(.*))?$"
-)
+LEVEL_RE = re.compile(r"^(?: {2,}|\t)[ \t]*[-*+][ \t]+" + WEIGHED)
 
 LABELS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 ONE = Decimal(1)

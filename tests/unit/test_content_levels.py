@@ -7,11 +7,12 @@ from decimal import Decimal as D
 import pytest
 
 from exam_app.content import parse_question_file
-from exam_app.content.build import Draft, DraftCriterion, LevelTextError, build, levels_from_text
+from exam_app.content.build import Draft, DraftCriterion, build
 from exam_app.content.excel import write_workbook
 from exam_app.content.excel_read import read_workbook
 from exam_app.content.gift import read_gift
 from exam_app.content.gift_write import write_gift
+from exam_app.content.level_text import LevelTextError, levels_from_text
 from exam_app.content.stored import question_from_record, question_record
 from exam_app.grading import Level
 
