@@ -8,7 +8,8 @@ line; anything malformed is an error, and then nothing of the file is imported.
 
 Moodle cannot hold everything our items hold (points, difficulty, source, rubrics, blanks
 beyond one). Our export adds them as comment lines Moodle ignores and this reader uses:
-"// [id:…]" and "// [tag:…]" (Moodle's own) and "// @exam-meta {json}" / "// @exam-case {json}".
+"// [id:…]" and "// [tag:…]" (Moodle's own) and "// @exam-meta {json}" / "// @exam-case {json}"
+(read in gift_meta.py; this module reads GIFT itself).
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ import json
 import re
 from decimal import Decimal, InvalidOperation
 
-from exam_app.grading.rubric import Level
-
-from .build import Draft, DraftCriterion, DraftOption
+from .build import Draft, DraftOption
+from .gift_meta import CASE_META, MetaInvalid, apply_meta, comment_id, read_meta
 from .imported import (
     PLACEHOLDER_ID,
     IdAssigner,
@@ -32,8 +32,6 @@ from .lines import ID_RE, split_lines
 from .model import CaseSpec, ContentError
 from .question import MAX_SOURCE, MAX_TOPIC
 
-META = "@exam-meta"
-CASE_META = "@exam-case"
 # Escaped characters become private-use placeholders while the structure is parsed.
 ESCAPES = {"\\\\": "\ue000", "\\:": "\ue001", "\\#": "\ue002", "\\=": "\ue003",
            "\\{": "\ue004", "\\}": "\ue005", "\\~": "\ue006", "\\n": "\ue007"}  # fmt: skip
@@ -42,8 +40,6 @@ RESTORE = {"\ue000": "\\", "\ue001": ":", "\ue002": "#", "\ue003": "=", "\ue004"
 PLACEHOLDER_RE = re.compile("[\ue000-\ue007]")
 WEIGHT_RE = re.compile(r"^%(-?\d{1,3}(?:\.\d*)?)%")
 FORMAT_RE = re.compile(r"^\[(moodle|html|plain|markdown)\]")
-ID_TAG_RE = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f])+)\]")
-TAG_RE = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f])*)\]")
 
 
 def escape_pre(text: str) -> str:
@@ -131,7 +127,10 @@ class _Reader:
             parts = [p for p in path if p and p not in ("$course$", "$system$", "$module$", "top")]
             self.topic = parts[-1] if parts else self.topic
             return
-        meta = self._meta(comments)
+        try:
+            meta = read_meta(comments)
+        except MetaInvalid as e:
+            raise _Bad(e.line, e.message) from None
         name = ""
         if text.startswith("::"):
             end = text.find("::", 2)
@@ -141,21 +140,8 @@ class _Reader:
             text = text[end + 2 :].strip()
         draft = self._draft(text, line, meta)
         draft.topic = draft.topic or self.topic
-        uid = _comment_id(comments) or str(meta.get("id") or "")
+        uid = comment_id(comments) or str(meta.get("id") or "")
         self._add(draft, uid, name, line)
-
-    def _meta(self, comments: list[tuple[int, str]]) -> dict:
-        for n, text in comments:
-            body = text[2:].strip()
-            if body.startswith(META):
-                try:
-                    meta = json.loads(body[len(META) :])
-                except ValueError:
-                    raise _Bad(n, f"{META} 后应为一行 JSON") from None
-                if not isinstance(meta, dict):
-                    raise _Bad(n, f"{META} 后应为 JSON 对象")
-                return {"_line": n, **_comment_tags(comments), **meta}
-        return _comment_tags(comments)
 
     def _case(self, line: int, raw: str) -> None:
         try:
@@ -196,7 +182,10 @@ class _Reader:
         draft = Draft(id=PLACEHOLDER_ID, kind=kind, stem=with_format(stem), points=Decimal(1))
         notes = getattr(self, f"_{kind}")(draft, answer, line)
         draft.explanation = _explanation(feedback, notes)
-        _apply_meta(draft, meta, line)
+        try:
+            apply_meta(draft, meta, line)
+        except MetaInvalid as e:
+            raise _Bad(e.line, e.message) from None
         return draft
 
     def _essay(self, draft: Draft, answer: str, line: int) -> list[str]:
@@ -326,87 +315,3 @@ def _explanation(feedback: str, notes: list[str]) -> str:
         return feedback
     listed = "\n".join(f"- {note}" for note in notes)
     return f"{feedback}\n\n答题反馈：\n{listed}".strip()
-
-
-def _comment_tags(comments: list[tuple[int, str]]) -> dict:
-    tags = [t.replace("\\]", "]").strip() for _, c in comments for t in TAG_RE.findall(c)]
-    return {"tags": [t for t in tags if t]} if any(tags) else {}
-
-
-def _comment_id(comments: list[tuple[int, str]]) -> str:
-    for _, text in comments:
-        if match := ID_TAG_RE.search(text):
-            return match.group(1).replace("\\]", "]").strip()
-    return ""
-
-
-def _apply_meta(draft: Draft, meta: dict, line: int) -> None:
-    """Our own fields, from "// @exam-meta {…}"; a wrong value is an error at that line."""
-    if not meta:
-        return
-    where = meta.get("_line", line)
-    try:
-        if "exact" in meta:
-            _exact(draft, meta["exact"])
-        if "kind" in meta and meta["kind"] == "fill" and draft.kind == "essay":
-            draft.kind = "fill"
-        for key in ("difficulty",):
-            if key in meta:
-                draft.difficulty = int(meta[key]) if str(meta[key]).isdigit() else None
-        if "points" in meta:
-            draft.points = Decimal(str(meta["points"]))
-        for key in ("topic", "source", "reference_answer", "guidance"):
-            if key in meta:
-                setattr(draft, key, str(meta[key]))
-        if "tags" in meta:
-            draft.tags = tuple(str(t) for t in meta["tags"])
-        if "case" in meta:
-            draft.case_id = str(meta["case"])
-        if "group" in meta:
-            draft.exclusion_group = str(meta["group"])
-        if "rule" in meta:
-            draft.rule = str(meta["rule"])
-            if draft.kind == "multi" and draft.rule != "weighted":
-                for option in draft.options:
-                    option.weight = None
-        if "any_order" in meta:
-            draft.any_order = bool(meta["any_order"])
-        if "blanks" in meta:
-            draft.blanks = [[(str(t), Decimal(str(w))) for t, w in b] for b in meta["blanks"]]
-        if "step" in meta:
-            draft.step = Decimal(str(meta["step"]))
-        if "rubric" in meta:
-            draft.rubric = [
-                DraftCriterion(
-                    str(t),
-                    Decimal(str(p)),
-                    tuple(str(k) for k in keys),
-                    tuple(
-                        Level(str(label), Decimal(str(points)), str(description))
-                        for label, points, description in (levels[0] if levels else ())
-                    ),
-                )
-                for t, p, keys, *levels in meta["rubric"]
-            ]
-    except (TypeError, ValueError, InvalidOperation, KeyError):
-        raise _Bad(where, f"{META} 中的值无效") from None
-
-
-def _exact(draft: Draft, exact: dict) -> None:
-    """The whole item, written when GIFT itself could not carry it unchanged."""
-    draft.kind = str(exact["kind"])
-    draft.topic = str(exact["topic"])
-    draft.stem = str(exact["stem"])
-    draft.explanation = str(exact["explanation"])
-    draft.options = [
-        DraftOption(
-            str(o["text"]),
-            bool(o["correct"]),
-            None if o["weight"] is None else Decimal(str(o["weight"])),
-        )
-        for o in exact["options"]
-    ]
-    key = exact["key"]
-    draft.answer = key.get("answer") if draft.kind == "tf" else None
-    draft.blanks = [[(str(t), Decimal(str(w))) for t, w in b] for b in key.get("blanks", [])]
-    draft.any_order = bool(key.get("any_order", False))

@@ -12,7 +12,8 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from .gift import CASE_META, META, read_gift
+from .gift import read_gift
+from .gift_meta import CASE_META, META
 from .model import CaseSpec, QuestionSpec, fmt_decimal
 
 _ESCAPE = str.maketrans({"\\": "\\\\", ":": "\\:", "#": "\\#", "=": "\\=", "{": "\\{",
