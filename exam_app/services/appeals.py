@@ -21,7 +21,7 @@ from exam_app.extensions import db
 from exam_app.grading import RubricError, rubric_total
 from exam_app.models import Appeal, Attempt, AttemptItem, Review, Role, User
 from exam_app.models.appeals import APPEAL_OUTCOME_LABELS
-from exam_app.services.errors import NotAllowed, ServiceError
+from exam_app.services.errors import NotAllowed, ServiceError, passes
 from exam_app.services.retotal import retotal
 from exam_app.services.reviews import criteria_of
 from exam_app.services.scores import set_score
@@ -157,20 +157,12 @@ def check_can_decide(appeal: Appeal, user: User, *, assigning: bool = False) -> 
 
 
 def may_decide(appeal: Appeal, user: User) -> bool:
-    try:
-        check_can_decide(appeal, user)
-    except ServiceError:
-        return False
-    return True
+    return passes(check_can_decide, appeal, user)
 
 
 def may_decide_if_assigned(appeal: Appeal, user: User) -> bool:
     """Whom the lead may assign it to: anyone eligible, whoever holds it now."""
-    try:
-        check_can_decide(appeal, user, assigning=True)
-    except ServiceError:
-        return False
-    return True
+    return passes(check_can_decide, appeal, user, assigning=True)
 
 
 def _new_score(item: AttemptItem, criteria: dict[str, str], raw: str) -> Decimal:

@@ -25,7 +25,7 @@ from exam_app.services.appeals import (
     local_date,
     written_reason,
 )
-from exam_app.services.errors import NotAllowed, ServiceError
+from exam_app.services.errors import NotAllowed, ServiceError, passes
 from exam_app.services.quality.audit import note
 from exam_app.working_days import add_working_days
 
@@ -86,11 +86,7 @@ def check_can_decide(appeal: Appeal, user: User) -> None:
 
 
 def may_decide(appeal: Appeal, user: User) -> bool:
-    try:
-        check_can_decide(appeal, user)
-    except ServiceError:
-        return False
-    return True
+    return passes(check_can_decide, appeal, user)
 
 
 def _new_points(record: QualityRecord, raw: str) -> int:
