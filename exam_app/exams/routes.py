@@ -1,14 +1,12 @@
 from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf.csrf import generate_csrf
-from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import lazyload
 
 from exam_app.database import reads_first
 from exam_app.exams import bp, result_view
 from exam_app.extensions import db, login_manager
-from exam_app.models import Attempt, AttemptItem, Paper, Role
+from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
 from exam_app.services import ServiceError, attempt_page, autosave, my_exams, submission
@@ -237,7 +235,7 @@ def result_items(attempt_id: int):
         reviews=item_feedback(attempt) if any(i.kind == "essay" for i in items) else {},
         appeals=appeals,
         only_wrong=only_wrong,
-        **_appeal_drawing(appeals, may_appeal, AppealForm()),
+        **result_html.appeal_drawing(appeals, may_appeal, AppealForm()),
     )
     return render_template(
         "exams/result_items.html",
@@ -248,40 +246,3 @@ def result_items(attempt_id: int):
         may_appeal=may_appeal,
         only_wrong=only_wrong,
     )
-
-
-# A number no item id reaches, replaced by each item's id: url_for once per page, not per item.
-_ANY_ITEM = 987654321987
-
-
-def _appeal_drawing(appeals: dict, may_appeal: bool, form: AppealForm) -> dict:
-    """How the result page draws appeals under an item: the form while the period runs (one
-    per item, each with the page's CSRF token), and, for the few items appealed already,
-    the decisions (exams/_appeal.html)."""
-    fields = Markup("<label>{}（请写明理由，最多 1000 字）{}</label>").format(
-        form.reason.label.text, form.reason(rows=3, required=True, maxlength=1000)
-    )
-    # The form is the same under every item but for the item's id in its action: split
-    # there once (Markup's formatting per item cost more than the rest of the item).
-    before, after = str(url_for("records.file_appeal", item_id=_ANY_ITEM)).split(str(_ANY_ITEM))
-    head = (
-        '<details class="appeal-form"><summary>对本题得分提出申诉</summary>\n'
-        f'<form method="post" action="{escape(before)}'
-    )
-    tail = (
-        f'{escape(after)}">\n<input type="hidden" name="csrf_token" '
-        f'value="{escape(generate_csrf())}">\n{fields}\n'
-        '<button type="submit">提交申诉</button>\n</form>\n</details>\n'
-    )
-
-    def appeal_form(item) -> str:
-        if not (may_appeal and item.counted):
-            return ""
-        return f"{head}{int(item.id)}{tail}"
-
-    def appeal_history(row) -> Markup:
-        item = db.session.get(AttemptItem, row.id)  # few items: the partial reads its rubric
-        return Markup(render_template("exams/_appeal.html", d={"item": item}, appeals=appeals,
-                                      may_appeal=may_appeal, appeal_fields=fields))  # fmt: skip
-
-    return {"appeal_form": appeal_form, "appeal_history": appeal_history}

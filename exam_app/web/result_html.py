@@ -15,16 +15,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from flask import render_template, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 
 from exam_app.content.display import display_parts
 from exam_app.exams import result_view
 from exam_app.exams.presenters import describe_response, key_in_letters
+from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
+from exam_app.models import AttemptItem
 from exam_app.services.results import snapshot_contents
 from exam_app.web.filters import as_typed, criterion_mark, markdown_text, render_markdown, score
+
+if TYPE_CHECKING:
+    from exam_app.records.forms import AppealForm
 
 KEPT = 8192  # item versions: a few papers' worth
 
@@ -169,3 +176,40 @@ def result_items(
     if section is not None:
         out.append("</section>")
     return Markup("\n".join(out))
+
+
+# A number no item id reaches, replaced by each item's id: url_for once per page, not per item.
+_ANY_ITEM = 987654321987
+
+
+def appeal_drawing(appeals: dict, may_appeal: bool, form: AppealForm) -> dict:
+    """How the result page draws appeals under an item: the form while the period runs (one
+    per item, each with the page's CSRF token), and, for the few items appealed already,
+    the decisions (exams/_appeal.html)."""
+    fields = Markup("<label>{}（请写明理由，最多 1000 字）{}</label>").format(
+        form.reason.label.text, form.reason(rows=3, required=True, maxlength=1000)
+    )
+    # The form is the same under every item but for the item's id in its action: split
+    # there once (Markup's formatting per item cost more than the rest of the item).
+    before, after = str(url_for("records.file_appeal", item_id=_ANY_ITEM)).split(str(_ANY_ITEM))
+    head = (
+        '<details class="appeal-form"><summary>对本题得分提出申诉</summary>\n'
+        f'<form method="post" action="{escape(before)}'
+    )
+    tail = (
+        f'{escape(after)}">\n<input type="hidden" name="csrf_token" '
+        f'value="{escape(generate_csrf())}">\n{fields}\n'
+        '<button type="submit">提交申诉</button>\n</form>\n</details>\n'
+    )
+
+    def appeal_form(item) -> str:
+        if not (may_appeal and item.counted):
+            return ""
+        return f"{head}{int(item.id)}{tail}"
+
+    def appeal_history(row) -> Markup:
+        item = db.session.get(AttemptItem, row.id)  # few items: the partial reads its rubric
+        return Markup(render_template("exams/_appeal.html", d={"item": item}, appeals=appeals,
+                                      may_appeal=may_appeal, appeal_fields=fields))  # fmt: skip
+
+    return {"appeal_form": appeal_form, "appeal_history": appeal_history}
