@@ -19,6 +19,7 @@ from sqlalchemy import String, Text, and_, bindparam, case, cast, func, or_, sel
 from sqlalchemy.sql.functions import aggregate_strings
 
 from exam_app.content.display import DisplayParts
+from exam_app.database import read_alone
 from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
 from exam_app.models import Attempt, AttemptItem, Paper
@@ -93,11 +94,9 @@ def head_for_claim(claim: SessionClaim, attempt_id: int) -> tuple[AttemptHead | 
     session checked in the same statement: (heading or None, whether the session is open
     for the claim's role). The person read with it answers the claim (SessionClaim.adopt),
     so the page's header and menu ask no query of their own."""
-    found = (
-        db.session.connection()
-        .execute(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id, **claim.params})
-        .one_or_none()
-    )
+    rows = read_alone(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id,
+                                        **claim.params})  # fmt: skip
+    found = rows[0] if rows else None  # one row at most: the attempt by its id
     claim.adopt(SignedIn(found[:_ME]) if found else None)
     try:
         claim.verify()
@@ -259,7 +258,7 @@ def items(attempt: AttemptHead) -> PageItems:
 def _read(attempt: AttemptHead) -> list[tuple]:
     """Every item of the attempt, in order; leaves the attempt's layout in this worker's
     cache for the saves that follow (unless it is there already)."""
-    rows = [tuple(r) for r in db.session.connection().execute(_ITEMS, {"attempt_id": attempt.id})]
+    rows = [tuple(r) for r in read_alone(_ITEMS, {"attempt_id": attempt.id})]
     keep = attempt.status == "in_progress" and attempt.user_id is not None
     if keep and attempt_layouts.cached(attempt.id) is None:
         attempt_layouts.remember(attempt.id, attempt_layouts.build(

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from exam_app.database import read_alone
 from exam_app.extensions import db
 from exam_app.models import Attempt, Paper
 from exam_app.models.attempts import ATTEMPT_STATUS_LABELS
@@ -86,9 +87,7 @@ def rows_for_claim(claim: SessionClaim, now: datetime) -> Rows | None:
     which then answers the page's header and role checks with no query of its own. None
     when the session is not open, or the person may not see the page (the view asks the
     claim why), before anything is closed on their behalf."""
-    found = (
-        db.session.connection().execute(_ROWS_SIGNED_IN, {"b_user": claim.id, **claim.params}).all()
-    )
+    found = read_alone(_ROWS_SIGNED_IN, {"b_user": claim.id, **claim.params})
     claim.adopt(SignedIn(found[0][:_ME]) if found else None)
     try:
         claim.verify()

@@ -1,0 +1,138 @@
+"""SQLite's one-statement path past the ORM session (exam_app/sqlite_alone.py) reads and
+stores exactly what the session's way does, raises the same errors, leaves the pool usable
+and is seen by the engine's statement listeners."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import bindparam, event, func, select, text, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.functions import aggregate_strings
+
+from exam_app import sqlite_alone
+from exam_app.database import read_alone, run_alone
+from exam_app.extensions import db
+from exam_app.models import AttemptItem, Paper, User
+from exam_app.models.people import UserRole
+from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
+
+_items = AttemptItem.__table__
+
+
+@pytest.fixture
+def on_sqlite(sitting):  # noqa: F811
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's own path")
+    db.session.commit()  # the session holds nothing: as at the start of a request
+    return sitting
+
+
+def _by_session(statement, params) -> list[tuple]:
+    rows = [tuple(r) for r in db.session.execute(statement, params)]
+    db.session.commit()
+    return rows
+
+
+def _typed(rows) -> list[list]:
+    return [[(type(v).__name__, v) for v in row] for row in rows]
+
+
+def test_reads_give_what_the_session_gives(on_sqlite):
+    _web, user, attempt, _item = on_sqlite
+    every_column = select(_items).where(_items.c.attempt_id == bindparam("a"))
+    expanding = select(Paper.id, Paper.opens_at, Paper.title).where(
+        Paper.status.in_(("published", "closed"))
+    )  # an IN list: rendered per call
+    roles = select(aggregate_strings(UserRole.role, ","), func.max(User.created_at)).where(
+        UserRole.user_id == User.id, User.id == bindparam("u")
+    )
+    for statement, params in [(every_column, {"a": attempt.id}), (expanding, {}),
+                              (roles, {"u": user.id})]:  # fmt: skip
+        alone = sqlite_alone.read(db.engine, statement, params)
+        assert alone, statement
+        assert _typed(alone) == _typed(_by_session(statement, params))
+    first = sqlite_alone.read(db.engine, every_column, {"a": attempt.id})[0]
+    assert isinstance(first[list(_items.c.keys()).index("points")], Decimal)
+    assert isinstance(first[list(_items.c.keys()).index("saved_at")], datetime)
+    assert isinstance(first[list(_items.c.keys()).index("needs_review")], bool)
+
+
+def test_a_write_stores_what_the_session_stores(on_sqlite):
+    _web, _user, attempt, _item = on_sqlite
+    one, two = sorted(i.id for i in attempt.items)[:2]
+    db.session.commit()  # else the session's read snapshot predates the write below
+    change = (
+        update(AttemptItem)
+        .where(AttemptItem.id == bindparam("b_id"))
+        .values(response=bindparam("b_response"), saved_at=bindparam("b_at"),
+                score=bindparam("b_score"), needs_review=bindparam("b_review"))
+        .returning(AttemptItem.id, AttemptItem.saved_at, AttemptItem.score)
+    )  # fmt: skip
+    values = {"b_response": {"填空": ["峰谷", "分时"], "n": 1}, "b_at": datetime(2026, 11, 30, 9, 5, 7, 120),
+              "b_score": Decimal("8.50"), "b_review": True}  # fmt: skip
+    count, returned = sqlite_alone.write(db.engine, change, {**values, "b_id": one})
+    assert count == 1 and returned == (one, values["b_at"], Decimal("8.50"))
+    by_session = db.session.execute(change, {**values, "b_id": two}).first()
+    db.session.commit()
+    assert tuple(by_session) == (two, values["b_at"], Decimal("8.50"))
+    stored = db.session.execute(
+        text("SELECT id, response, saved_at, score, needs_review FROM attempt_items "
+             "WHERE id IN (:a, :b) ORDER BY id"), {"a": one, "b": two}
+    ).all()  # fmt: skip
+    assert stored[0][1:] == stored[1][1:]  # byte for byte what the driver was given
+
+
+def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(on_sqlite):
+    _web, _user, attempt, _item = on_sqlite
+    one, two = sorted(i.id for i in attempt.items)[:2]
+    taken = db.session.get(AttemptItem, two).position
+    db.session.commit()
+    collide = (
+        update(AttemptItem)
+        .where(AttemptItem.id == bindparam("b_id"))
+        .values(position=bindparam("b_position"))
+    )
+    with pytest.raises(IntegrityError):  # (attempt, position) is unique
+        sqlite_alone.write(db.engine, collide, {"b_id": one, "b_position": taken})
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, one).position != taken
+    db.session.commit()
+    # Nothing was left holding the write lock: the session writes at once, and so does this.
+    db.session.execute(update(AttemptItem).where(AttemptItem.id == one).values(flagged=True))
+    db.session.commit()
+    assert run_alone(collide, {"b_id": one, "b_position": 999})[0] == 1
+
+
+def test_the_engines_listeners_see_each_statement(on_sqlite):
+    _web, user, _attempt, _item = on_sqlite
+    uid = user.id
+    db.session.commit()
+    seen: list[str] = []
+
+    def listener(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert not db.session().in_transaction()  # so both go past the session
+        read_alone(select(User.name).where(User.id == bindparam("u")), {"u": uid})
+        run_alone(update(User).where(User.id == bindparam("u")).values(position="班长"),
+                  {"u": uid})  # fmt: skip
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert [s.split()[0] for s in seen] == ["SELECT", "UPDATE"]
+
+
+def test_inside_the_sessions_transaction_it_goes_the_sessions_way(on_sqlite):
+    _web, user, _attempt, _item = on_sqlite
+    db.session.execute(update(User).where(User.id == user.id).values(position="组长"))
+    # The session holds the write lock: past it, this would wait for itself.
+    count, _ = run_alone(update(User).where(User.id == bindparam("u")).values(name="改名"),
+                         {"u": user.id})  # fmt: skip
+    assert count == 1
+    rows = read_alone(select(User.position, User.name).where(User.id == bindparam("u")),
+                      {"u": user.id})  # fmt: skip
+    assert [tuple(r) for r in rows] == [("组长", "改名")]
