@@ -208,7 +208,7 @@ def _retry_read_request_as_writer(error: OperationalError):
     return current_app.dispatch_request()
 
 
-def _session_idle() -> bool:
+def session_idle() -> bool:
     """SQLite, and the request's session holds no transaction: a statement may go past it
     (sqlite_alone.py) without waiting on a lock of its own."""
     return db.engine.dialect.name == "sqlite" and not db.session().in_transaction()
@@ -218,7 +218,7 @@ def read_alone(statement, params: dict) -> list:
     """The rows of one SELECT that is a whole read by itself (a rush page's one statement),
     as tuples or rows read by position. SQLite: past the session when it holds nothing
     (sqlite_alone.py); else, and on PostgreSQL (one round trip either way), the session's."""
-    if _session_idle():
+    if session_idle():
         return sqlite_alone.read(db.engine, statement, params)
     return db.session.connection().execute(statement, params).all()
 
@@ -233,7 +233,7 @@ def run_alone(statement, params: dict):
     and COMMIT on the pool's driver connection past the session (sqlite_alone.py), or in the
     request's session when it already holds a transaction. Returns (rowcount, first row or
     None)."""
-    if _session_idle():
+    if session_idle():
         return sqlite_alone.write(db.engine, statement, params)
     if db.engine.dialect.name == "sqlite":
         result = db.session.connection().execute(statement, params)

@@ -11,6 +11,7 @@ applies (dates, scores, JSON, booleans), and it runs on a connection from the en
 pool, so the pragmas, the pool's life and the fork rules stay the engine's:
 
 - `write`: BEGIN IMMEDIATE, the statement, COMMIT (what `database.run_alone` promises);
+- `transaction`: BEGIN IMMEDIATE, a few statements, COMMIT (a submission's writes);
 - `read`: the SELECT alone, a consistent read by itself (autocommit: SQLite's implicit
   read transaction), as the session's one-statement reads were.
 
@@ -101,34 +102,96 @@ def _driver_error(engine, sql: str, values: list, error: Exception) -> exc.DBAPI
     return exc.DBAPIError.instance(sql, values, error, dbapi_error)
 
 
+class Rows:
+    """What a statement in a `Transaction` gave: its rows, converted, and its count."""
+
+    def __init__(self, rowcount: int, rows: list[tuple]):
+        self.rowcount, self.rows = rowcount, rows
+
+    def first(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def all(self) -> list[tuple]:
+        return self.rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class Transaction:
+    """BEGIN IMMEDIATE … COMMIT on a pooled driver connection, for a few statements that
+    are one transaction (a submission). Committed when the block ends, unless `rollback()`
+    was called; rolled back if it raises. Its `execute` and `exec_driver_sql` answer as a
+    SQLAlchemy connection's do for what the callers use of them (rows by position)."""
+
+    def __init__(self, engine):
+        self.engine, self.dialect = engine, engine.dialect
+        self._pooled = self._cursor = None
+        self._done = False
+
+    def __enter__(self) -> Transaction:
+        self._pooled = self.engine.raw_connection()
+        self._cursor = self._pooled.driver_connection.cursor()
+        try:
+            self._run(self._cursor.execute, "BEGIN IMMEDIATE", [])  # waits its turn (busy_timeout)
+        except BaseException:
+            self._cursor.close()
+            self._pooled.close()
+            raise
+        return self
+
+    def _run(self, call, sql: str, values):
+        try:
+            return call(sql, values)
+        except self.dialect.loaded_dbapi.Error as error:
+            raise _driver_error(self.engine, sql, values, error) from error
+
+    def execute(self, statement, params: dict) -> Rows:
+        prepared = _prepared.get(statement) or _prepare(statement, self.dialect)
+        sql, values = _sql_and_values(prepared, params)
+        cursor = self._cursor
+        self._run(lambda q, v: _send(self.engine, cursor, q, v), sql, values)
+        # All rows fetched first: the driver counts RETURNING's rows only then.
+        rows = cursor.fetchall() if cursor.description else []
+        return Rows(cursor.rowcount, _converted(prepared, rows))
+
+    def exec_driver_sql(self, sql: str, rows: list[tuple]) -> None:
+        """An executemany in the driver's own terms (qmark), as Connection.exec_driver_sql."""
+        for listener in self.engine.dispatch.before_cursor_execute:
+            listener(None, self._cursor, sql, rows, None, True)
+        self._run(self._cursor.executemany, sql, rows)
+
+    def rollback(self) -> None:
+        """Nothing of the block is kept; it ends without a COMMIT."""
+        if not self._done:
+            self._run(self._cursor.execute, "ROLLBACK", [])
+            self._done = True
+
+    def __exit__(self, kind, _error, _trace) -> None:
+        ending = None if self._done else ("COMMIT" if kind is None else "ROLLBACK")
+        self._done = True
+        self._cursor.close()
+        connection = self._pooled.driver_connection
+        try:
+            if ending:
+                self._run(connection.execute, ending, [])
+        except BaseException:
+            self._pooled.invalidate()  # a COMMIT or ROLLBACK that failed: state unknown
+            if kind is None:
+                raise
+        finally:
+            self._pooled.close()
+
+
+def transaction(engine) -> Transaction:
+    return Transaction(engine)
+
+
 def write(engine, statement, params: dict) -> tuple[int, tuple | None]:
     """(rowcount, the first row it returned or None), committed before this returns."""
-    prepared = _prepared.get(statement) or _prepare(statement, engine.dialect)
-    sql, values = _sql_and_values(prepared, params)
-    pooled = engine.raw_connection()
-    try:
-        cursor = pooled.driver_connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-            try:
-                _send(engine, cursor, sql, values)
-                # All rows fetched first: the driver counts RETURNING's rows only then.
-                returned = cursor.fetchall() if cursor.description else []
-                count = cursor.rowcount
-                cursor.execute("COMMIT")
-            except BaseException:
-                cursor.execute("ROLLBACK")
-                raise
-        except engine.dialect.loaded_dbapi.Error as error:
-            raise _driver_error(engine, sql, values, error) from error
-        finally:
-            cursor.close()
-    except BaseException:
-        pooled.invalidate()  # its state is not known: the pool opens a fresh one
-        raise
-    finally:
-        pooled.close()
-    return count, (_converted(prepared, returned[:1])[0] if returned else None)
+    with Transaction(engine) as tx:
+        done = tx.execute(statement, params)
+    return done.rowcount, done.first()
 
 
 def read(engine, statement, params: dict) -> list[tuple]:

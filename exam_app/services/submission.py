@@ -6,7 +6,9 @@ snapshot by the database), grades them with the pure
 grader, writes every item's score in one executemany UPDATE and lets the database write
 their score events from them (INSERT ... SELECT), and totals, releases and files the
 result: six statements whatever the number of items (the claim reads what release needs
-of the paper), and no ORM object at all unless answers wait for a reviewer.
+of the paper), and no ORM object at all unless answers wait for a reviewer. On SQLite an
+all-objective paper's submission (the quarterly exam at its rush) sends those statements
+on the pool's driver connection past the session (sqlite_alone.py).
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from sqlalchemy import (
     update,
 )
 
-from exam_app.database import end_reads
+from exam_app import sqlite_alone
+from exam_app.database import end_reads, read_alone, session_idle
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
 from exam_app.models import (
@@ -169,7 +172,7 @@ def _keys_for(digests: set[str]) -> dict[str, tuple[Any, str | None]]:
     if missing:
         if len(_keys) + len(missing) > KEYS_KEPT:
             _keys.clear()
-        for digest, key, rule in db.session.connection().execute(_KEYS, {"digests": missing}):
+        for digest, key, rule in read_alone(_KEYS, {"digests": missing}):
             _keys[digest] = (key, rule)
     return _keys
 
@@ -218,6 +221,10 @@ def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = 
     early = _graded_early(attempt_id)
     params = {"attempt_id": attempt_id, "now": now, "auto": False, "b_user": claim.id,
               **claim.params}  # fmt: skip
+    if early is not None and early.all_objective and session_idle():
+        done = _submit_past_session(attempt_id, params, now, early)
+        if done is not None:
+            return done
     claimed = db.session.connection().execute(_CLAIM_SIGNED_IN, params).first()
     if claimed is None:
         db.session.rollback()
@@ -234,6 +241,32 @@ class _Early:
     seq_sum: int
     snapshot_sum: int
 
+    @property
+    def all_objective(self) -> bool:
+        """Every item graded by the grader: nothing can wait for a reviewer, whatever a
+        save in between changes (an item's kind is frozen with it)."""
+        return bool(self.items) and all(i.kind in AUTO_KINDS for i in self.items)
+
+
+def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _Early):
+    """SQLite, an all-objective paper (the quarterly exam's rush): the claim, the scores,
+    their events, the result and its staff-file row are one transaction on the pool's
+    driver connection, past the ORM session (sqlite_alone.py), the statements the same.
+    True: submitted; False: nothing claimed (the view checks why); None: nothing written,
+    go the session's way."""
+    with sqlite_alone.transaction(db.engine) as tx:
+        claimed = tx.execute(_CLAIM_SIGNED_IN, params).first()
+        if claimed is None:
+            tx.rollback()
+            return False
+        items, user_id, max_total, of_paper = _claimed_items(tx, attempt_id, claimed, early)
+        if not items or any(i.needs_review for i in items):  # cannot be: see all_objective
+            tx.rollback()
+            return None
+        _record(tx, attempt_id, items, now, None, user_id, max_total, of_paper)
+    attempt_layouts.forget(attempt_id)
+    return True
+
 
 def _graded_early(attempt_id: int) -> _Early | None:
     """SQLite: read and grade the items before the claim, while other workers may still
@@ -247,8 +280,8 @@ def _graded_early(attempt_id: int) -> _Early | None:
     there the items are read after it (a read before would cost a round trip more)."""
     if db.engine.dialect.name != "sqlite":
         return None
-    rows = db.session.connection().execute(_ITEMS_EARLY, {"attempt_id": attempt_id}).all()
-    end_reads()  # the read transaction ends: the claim begins the write
+    rows = read_alone(_ITEMS_EARLY, {"attempt_id": attempt_id})
+    end_reads()  # the read transaction ends (if the session held one): the claim writes
     items = _grade(rows, rows[0][10] if rows else None)
     return _Early(items, sum(r[8] for r in rows), sum(r[9] for r in rows))
 
@@ -265,14 +298,24 @@ def _grade_claimed(
     in the claim's transaction, committed at the end. Core statements only: no ORM object
     per item, nor for the attempt unless answers wait for a reviewer."""
     attempt_layouts.forget(attempt_id)
-    user_id, _paper_id, sections, max_total, *of_paper, seq_sum, snapshot_sum = claimed
     connection = db.session.connection()
+    items, user_id, max_total, of_paper = _claimed_items(connection, attempt_id, claimed, early)
+    if _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper):
+        db.session.commit()
+    if attempt is not None:
+        db.session.expire(attempt)  # the caller reads what was stored
+
+
+def _claimed_items(connection, attempt_id: int, claimed, early: _Early | None):
+    """The items graded, from before the claim if nothing changed since, else as the claim's
+    transaction sees them; with what the claim returned of the attempt and its paper."""
+    user_id, _paper_id, sections, max_total, *of_paper, seq_sum, snapshot_sum = claimed
     if early is not None and (early.seq_sum, early.snapshot_sum) == (seq_sum or 0,
                                                                      snapshot_sum or 0):  # fmt: skip
         items = early.items
     else:  # graded from what the claim holds (PostgreSQL, or something changed meanwhile)
         items = _grade(connection.execute(_ITEMS, {"attempt_id": attempt_id}).all(), sections)
-    _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper)
+    return items, user_id, max_total, of_paper
 
 
 def _grade(rows, sections: str | None) -> list[GradedItem]:
@@ -300,7 +343,9 @@ def _grade(rows, sections: str | None) -> list[GradedItem]:
     return items
 
 
-def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper) -> None:
+def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper) -> bool:
+    """The scores, their events, the result (and its staff-file row); True when the caller
+    commits them, False when answers wait for reviewers (committed here, the general way)."""
     postgresql = connection.dialect.name == "postgresql"  # fewer round trips: submission_pg
     if items and postgresql:
         submission_pg.store_scores_and_events(connection, attempt_id, items, now)
@@ -312,7 +357,7 @@ def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_
         attempt = attempt or db.session.get(Attempt, attempt_id)
         db.session.expire(attempt)
         finalise_if_graded(attempt, now, items)  # commits
-        return
+        return False
     paper = _Paper(*of_paper)
     total = sum((i.score for i in items if i.counted), Decimal(0))
     passed = total >= Decimal(paper.pass_mark)
@@ -332,9 +377,7 @@ def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_
             connection.execute(_FILE, {**filed, "q_attempt_id": attempt_id})
     else:
         connection.execute(_RESULT, result)
-    db.session.commit()
-    if attempt is not None:
-        db.session.expire(attempt)  # the caller reads what was stored
+    return True
 
 
 def _store_scores(connection, items: list[GradedItem]) -> None:
