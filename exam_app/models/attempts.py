@@ -90,6 +90,9 @@ class AttemptItem(db.Model):
     __table_args__ = (
         UniqueConstraint("attempt_id", "position"),
         Index("ix_attempt_items_question_id", "question_id"),  # usage counts of the draw
+        # PostgreSQL: room in each page, so a save or a score rewrites the row in place
+        # (a HOT update, no index entries); migration d7e2f4a9c1b3 says why.
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -148,3 +148,22 @@ def test_a_failed_statement_takes_back_the_writes_before_it(pg_app):
     with pg_app.app_context():  # the pool's connection is clean for the next request
         assert db.session.execute(text("SELECT 1")).scalar() == 1
         db.session.remove()
+
+
+def test_a_statement_is_planned_once_per_connection(pg_app):
+    """postgres_trips 3.: every connection the pool opens plans prepared statements once."""
+    with pg_app.app_context():
+        db.engine.dispose()  # a connection opened now, as a worker's first
+        assert db.session.execute(text("SHOW plan_cache_mode")).scalar() == "force_generic_plan"
+        db.session.remove()
+
+
+def test_attempt_items_leave_room_in_each_page(pg_app):
+    """Migration d7e2f4a9c1b3 (and the model, for a schema made from it): saves and scores
+    rewrite an item's row in its own page (HOT), without new index entries."""
+    with pg_app.app_context():
+        options = db.session.execute(
+            text("SELECT reloptions FROM pg_class WHERE relname = 'attempt_items'")
+        ).scalar()
+        db.session.remove()
+    assert "fillfactor=50" in (options or [])
