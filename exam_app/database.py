@@ -45,7 +45,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from exam_app import postgres_trips, sqlite_alone
+from exam_app import past_session, postgres_trips
 from exam_app.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -179,7 +179,7 @@ def _begin(conn) -> None:
 
 
 def _emit_begin(conn, cursor, statement, _parameters, _context, _executemany) -> None:
-    if conn is None:  # sent by sqlite_alone, which begins its own
+    if conn is None:  # sent by past_session, which begins its own
         return
     verb = statement.lstrip()[:6].upper()
     if (pending := conn.info.get("sqlite_begin")) and verb != "PRAGMA":
@@ -209,32 +209,32 @@ def _retry_read_request_as_writer(error: OperationalError):
 
 
 def session_idle() -> bool:
-    """SQLite, and the request's session holds no transaction: a statement may go past it
-    (sqlite_alone.py) without waiting on a lock of its own."""
-    return db.engine.dialect.name == "sqlite" and not db.session().in_transaction()
+    """The request's session holds no transaction: a statement may go past it
+    (past_session.py) without waiting on locks of its own."""
+    return not db.session().in_transaction()
 
 
 def read_alone(statement, params: dict) -> list:
     """The rows of one SELECT that is a whole read by itself (a rush page's one statement),
-    as tuples or rows read by position. SQLite: past the session when it holds nothing
-    (sqlite_alone.py); else, and on PostgreSQL (one round trip either way), the session's."""
+    as tuples read by position: past the session when it holds nothing (past_session.py),
+    else in it."""
     if session_idle():
-        return sqlite_alone.read(db.engine, statement, params)
+        return past_session.read(db.engine, statement, params)
     return db.session.connection().execute(statement, params).all()
 
 
 def run_alone(statement, params: dict):
     """Execute one statement that is a whole transaction by itself (autosave's UPDATE, the
-    start's claim), committed before this returns; the result is read within.
+    start's claim), committed before this returns; the result is read within. Returns
+    (rowcount, first row or None).
 
-    PostgreSQL: on a connection in autocommit, so the statement is the only round trip
-    (psycopg would send BEGIN and COMMIT as two more, each a wait on a server that shares
-    the machine); it is atomic and durable alone. SQLite: BEGIN IMMEDIATE, the statement
-    and COMMIT on the pool's driver connection past the session (sqlite_alone.py), or in the
-    request's session when it already holds a transaction. Returns (rowcount, first row or
-    None)."""
+    Past the session when it holds nothing (past_session.py): on SQLite BEGIN IMMEDIATE,
+    the statement and COMMIT; on PostgreSQL the statement alone on a connection in
+    autocommit, atomic and durable by itself and one round trip (psycopg would send BEGIN
+    and COMMIT as two more, each a wait on a server that shares the machine). Else in the
+    request's session (SQLite), or alone on a connection of its own (PostgreSQL)."""
     if session_idle():
-        return sqlite_alone.write(db.engine, statement, params)
+        return past_session.write(db.engine, statement, params)
     if db.engine.dialect.name == "sqlite":
         result = db.session.connection().execute(statement, params)
         outcome = result.rowcount, (result.first() if result.returns_rows else None)

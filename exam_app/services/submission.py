@@ -8,7 +8,7 @@ their score events from them (INSERT ... SELECT), and totals, releases and files
 result: six statements whatever the number of items (the claim reads what release needs
 of the paper), and no ORM object at all unless answers wait for a reviewer. On SQLite an
 all-objective paper's submission (the quarterly exam at its rush) sends those statements
-on the pool's driver connection past the session (sqlite_alone.py).
+on the pool's driver connection past the session (past_session.py).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from sqlalchemy import (
     update,
 )
 
-from exam_app import sqlite_alone
+from exam_app import past_session
 from exam_app.database import end_reads, read_alone, session_idle
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
@@ -221,7 +221,7 @@ def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = 
     early = _graded_early(attempt_id)
     params = {"attempt_id": attempt_id, "now": now, "auto": False, "b_user": claim.id,
               **claim.params}  # fmt: skip
-    if early is not None and early.all_objective and session_idle():
+    if session_idle() and _may_be_all_objective(attempt_id, early):
         done = _submit_past_session(attempt_id, params, now, early)
         if done is not None:
             return done
@@ -248,19 +248,30 @@ class _Early:
         return bool(self.items) and all(i.kind in AUTO_KINDS for i in self.items)
 
 
-def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _Early):
-    """SQLite, an all-objective paper (the quarterly exam's rush): the claim, the scores,
-    their events, the result and its staff-file row are one transaction on the pool's
-    driver connection, past the ORM session (sqlite_alone.py), the statements the same.
-    True: submitted; False: nothing claimed (the view checks why); None: nothing written,
-    go the session's way."""
-    with sqlite_alone.transaction(db.engine) as tx:
+def _may_be_all_objective(attempt_id: int, early: _Early | None) -> bool:
+    """Whether the submission can go past the session: only answers no reviewer reads.
+    SQLite graded before the claim and knows; PostgreSQL knows from this worker's layout
+    of the attempt when it has one (its saves and page left it), else tries and steps back
+    (see _submit_past_session)."""
+    if early is not None:
+        return early.all_objective
+    layout = attempt_layouts.cached(attempt_id)
+    return layout is None or all(kind in AUTO_KINDS for kind in layout.kinds)
+
+
+def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _Early | None):
+    """An all-objective paper (the quarterly exam's rush): the claim, the scores, their
+    events, the result and its staff-file row are one transaction on the pool's driver
+    connection, past the ORM session (past_session.py), the statements the same.
+    True: submitted; False: nothing claimed (the view checks why); None: nothing written
+    (an answer waits for a reviewer after all), go the session's way."""
+    with past_session.transaction(db.engine) as tx:
         claimed = tx.execute(_CLAIM_SIGNED_IN, params).first()
         if claimed is None:
             tx.rollback()
             return False
         items, user_id, max_total, of_paper = _claimed_items(tx, attempt_id, claimed, early)
-        if not items or any(i.needs_review for i in items):  # cannot be: see all_objective
+        if not items or any(i.needs_review for i in items):  # see _may_be_all_objective
             tx.rollback()
             return None
         _record(tx, attempt_id, items, now, None, user_id, max_total, of_paper)

@@ -1,6 +1,6 @@
-"""SQLite's one-statement path past the ORM session (exam_app/sqlite_alone.py) reads and
-stores exactly what the session's way does, raises the same errors, leaves the pool usable
-and is seen by the engine's statement listeners."""
+"""The rush's statements past the ORM session (exam_app/past_session.py) read and store
+exactly what the session's way does, on both databases, raise the same errors, leave the
+pool usable and are seen by the engine's statement listeners."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from sqlalchemy import bindparam, event, func, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.functions import aggregate_strings
 
-from exam_app import sqlite_alone
+from exam_app import past_session
 from exam_app.database import read_alone, run_alone
 from exam_app.extensions import db
 from exam_app.models import AttemptItem, Paper, User
@@ -23,9 +23,7 @@ _items = AttemptItem.__table__
 
 
 @pytest.fixture
-def on_sqlite(sitting):  # noqa: F811
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite's own path")
+def idle(sitting):  # noqa: F811
     db.session.commit()  # the session holds nothing: as at the start of a request
     return sitting
 
@@ -40,8 +38,8 @@ def _typed(rows) -> list[list]:
     return [[(type(v).__name__, v) for v in row] for row in rows]
 
 
-def test_reads_give_what_the_session_gives(on_sqlite):
-    _web, user, attempt, _item = on_sqlite
+def test_reads_give_what_the_session_gives(idle):
+    _web, user, attempt, _item = idle
     every_column = select(_items).where(_items.c.attempt_id == bindparam("a"))
     expanding = select(Paper.id, Paper.opens_at, Paper.title).where(
         Paper.status.in_(("published", "closed"))
@@ -51,17 +49,17 @@ def test_reads_give_what_the_session_gives(on_sqlite):
     )
     for statement, params in [(every_column, {"a": attempt.id}), (expanding, {}),
                               (roles, {"u": user.id})]:  # fmt: skip
-        alone = sqlite_alone.read(db.engine, statement, params)
+        alone = past_session.read(db.engine, statement, params)
         assert alone, statement
         assert _typed(alone) == _typed(_by_session(statement, params))
-    first = sqlite_alone.read(db.engine, every_column, {"a": attempt.id})[0]
+    first = past_session.read(db.engine, every_column, {"a": attempt.id})[0]
     assert isinstance(first[list(_items.c.keys()).index("points")], Decimal)
     assert isinstance(first[list(_items.c.keys()).index("saved_at")], datetime)
     assert isinstance(first[list(_items.c.keys()).index("needs_review")], bool)
 
 
-def test_a_write_stores_what_the_session_stores(on_sqlite):
-    _web, _user, attempt, _item = on_sqlite
+def test_a_write_stores_what_the_session_stores(idle):
+    _web, _user, attempt, _item = idle
     one, two = sorted(i.id for i in attempt.items)[:2]
     db.session.commit()  # else the session's read snapshot predates the write below
     change = (
@@ -73,7 +71,7 @@ def test_a_write_stores_what_the_session_stores(on_sqlite):
     )  # fmt: skip
     values = {"b_response": {"填空": ["峰谷", "分时"], "n": 1}, "b_at": datetime(2026, 11, 30, 9, 5, 7, 120),
               "b_score": Decimal("8.50"), "b_review": True}  # fmt: skip
-    count, returned = sqlite_alone.write(db.engine, change, {**values, "b_id": one})
+    count, returned = past_session.write(db.engine, change, {**values, "b_id": one})
     assert count == 1 and returned == (one, values["b_at"], Decimal("8.50"))
     by_session = db.session.execute(change, {**values, "b_id": two}).first()
     db.session.commit()
@@ -85,8 +83,8 @@ def test_a_write_stores_what_the_session_stores(on_sqlite):
     assert stored[0][1:] == stored[1][1:]  # byte for byte what the driver was given
 
 
-def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(on_sqlite):
-    _web, _user, attempt, _item = on_sqlite
+def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(idle):
+    _web, _user, attempt, _item = idle
     one, two = sorted(i.id for i in attempt.items)[:2]
     taken = db.session.get(AttemptItem, two).position
     db.session.commit()
@@ -96,7 +94,7 @@ def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(on_sqlite):
         .values(position=bindparam("b_position"))
     )
     with pytest.raises(IntegrityError):  # (attempt, position) is unique
-        sqlite_alone.write(db.engine, collide, {"b_id": one, "b_position": taken})
+        past_session.write(db.engine, collide, {"b_id": one, "b_position": taken})
     db.session.expire_all()
     assert db.session.get(AttemptItem, one).position != taken
     db.session.commit()
@@ -106,8 +104,8 @@ def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(on_sqlite):
     assert run_alone(collide, {"b_id": one, "b_position": 999})[0] == 1
 
 
-def test_the_engines_listeners_see_each_statement(on_sqlite):
-    _web, user, _attempt, _item = on_sqlite
+def test_the_engines_listeners_see_each_statement(idle):
+    _web, user, _attempt, _item = idle
     uid = user.id
     db.session.commit()
     seen: list[str] = []
@@ -126,8 +124,10 @@ def test_the_engines_listeners_see_each_statement(on_sqlite):
     assert [s.split()[0] for s in seen] == ["SELECT", "UPDATE"]
 
 
-def test_inside_the_sessions_transaction_it_goes_the_sessions_way(on_sqlite):
-    _web, user, _attempt, _item = on_sqlite
+def test_inside_the_sessions_transaction_it_goes_the_sessions_way(idle):
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite: a write past the session would wait on the session's own lock")
+    _web, user, _attempt, _item = idle
     db.session.execute(update(User).where(User.id == user.id).values(position="组长"))
     # The session holds the write lock: past it, this would wait for itself.
     count, _ = run_alone(update(User).where(User.id == bindparam("u")).values(name="改名"),

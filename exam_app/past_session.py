@@ -1,0 +1,262 @@
+"""The rush's statements past the ORM session, on the pool's driver connection.
+
+At the rush every candidate's 「我的考试」, exam page, 开始作答 and autosave is one statement
+(the session check included), and 交卷 a handful that are one transaction. Through the ORM
+session each also paid for the session's bookkeeping (a transaction object, a connection
+checked out and back, an execution context, the result's machinery): on SQLite more than
+the database took to run it, as much as the fsync of a save's commit (bench/RESULTS.md).
+Here a statement is compiled once by SQLAlchemy, its parameters and results go through
+the same type processing SQLAlchemy applies (dates, scores, JSON, booleans), and it runs on
+a connection from the engine's own pool, so the pragmas, the pool's life, the fork rules
+and postgres_trips.py's checks stay the engine's:
+
+- `read`: one SELECT, a consistent read by itself (SQLite's implicit read transaction; a
+  PostgreSQL connection in autocommit in a request, see postgres_trips.py);
+- `write`: one statement that is a whole transaction, committed before it returns (what
+  `database.run_alone` promises): BEGIN IMMEDIATE … COMMIT on SQLite, the statement alone
+  in autocommit on PostgreSQL (one round trip);
+- `transaction`: a few statements that are one transaction (a submission).
+
+A driver error is raised as SQLAlchemy's (IntegrityError, OperationalError), as before; the
+engine's `before_cursor_execute` listeners see each statement, so whatever counts
+statements (the tests, bench/request_costs.py) still counts these. The callers send a
+statement here only while the request's session holds no transaction (`database.
+session_idle`): a write here would otherwise wait on the session's own locks.
+
+`_bind_processors` is SQLAlchemy's own table of parameter converters (private, as its
+execution context reads it); tests/integration/test_past_session.py runs the same
+statements both ways on both databases and compares what is stored and read, so a change
+in SQLAlchemy shows there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import exc
+
+from exam_app.postgres_trips import ALONE  # no BEGIN before a statement that is alone
+
+
+@dataclass
+class _Prepared:
+    compiled: Any  # SQLAlchemy's compiled statement
+    expands: bool  # IN (…) lists and literal parameters: rendered per call
+    to_driver: dict[str, Callable[[Any], Any]]
+    types: tuple  # the result columns' types, for this database
+    # Per result column, its converter (None: as the driver gives it), made at the first
+    # rows: PostgreSQL's depend on the type the server says it sent.
+    from_driver: tuple[Callable[[Any], Any] | None, ...] | None = None
+
+
+# By database kind and the statement itself (a module constant: kept alive, so its id is
+# never another's).
+_prepared: dict[tuple[str, Any], _Prepared] = {}
+
+
+def _prepared_for(statement, dialect) -> _Prepared:
+    return _prepared.get((dialect.name, statement)) or _prepare(statement, dialect)
+
+
+def _prepare(statement, dialect) -> _Prepared:
+    compiled = statement.compile(dialect=dialect)
+    columns = getattr(statement, "selected_columns", None)
+    if columns is None:  # INSERT/UPDATE/DELETE: their RETURNING columns, if any
+        columns = getattr(statement, "exported_columns", ())
+    prepared = _Prepared(
+        compiled,
+        bool(compiled.literal_execute_params or compiled.post_compile_params),
+        dict(compiled._bind_processors),
+        tuple(c.type.dialect_impl(dialect) for c in columns),
+    )
+    if len(_prepared) > 256:  # more statements than the app has: someone builds them per call
+        _prepared.clear()
+    _prepared[(dialect.name, statement)] = prepared
+    return prepared
+
+
+def _sql_and_values(prepared: _Prepared, params: dict) -> tuple[str, Any]:
+    compiled = prepared.compiled
+    if prepared.expands:
+        state = compiled.construct_expanded_state(params)
+        convert = {**prepared.to_driver, **state.processors}
+        given, order, sql = state.parameters, state.positiontup, state.statement
+    else:
+        convert, given = prepared.to_driver, compiled.construct_params(params)
+        order, sql = compiled.positiontup, compiled.string
+    if order is None:  # named parameters (psycopg's pyformat)
+        return sql, {n: convert[n](v) if n in convert else v for n, v in given.items()}
+    return sql, [convert[n](given[n]) if n in convert else given[n] for n in order]
+
+
+def _converted(prepared: _Prepared, rows: list, description, dialect) -> list[tuple]:
+    if not rows:
+        return []
+    if prepared.from_driver is None:
+        if len(description) != len(prepared.types):
+            raise RuntimeError("the statement's columns and the rows read do not line up")
+        prepared.from_driver = tuple(
+            kind.result_processor(dialect, column[1])
+            for kind, column in zip(prepared.types, description, strict=True)
+        )
+    pairs = [(i, f) for i, f in enumerate(prepared.from_driver) if f is not None]
+    if not pairs:
+        return [tuple(row) for row in rows]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, convert in pairs:
+            values[i] = convert(values[i])
+        out.append(tuple(values))
+    return out
+
+
+class _Context:
+    """What the engine's listeners read of an execution context: its options."""
+
+    def __init__(self, alone: bool):
+        self.execution_options = {ALONE: True} if alone else {}
+
+
+_IN_TRANSACTION, _ALONE_CONTEXT = _Context(False), _Context(True)
+
+
+class Rows:
+    """What a statement gave: its rows, converted, and its count."""
+
+    def __init__(self, rowcount: int, rows: list[tuple]):
+        self.rowcount, self.rows = rowcount, rows
+
+    def first(self) -> tuple | None:
+        return self.rows[0] if self.rows else None
+
+    def all(self) -> list[tuple]:
+        return self.rows
+
+    def __iter__(self):
+        return iter(self.rows)
+
+
+class Transaction:
+    """A few statements that are one transaction, on a pooled driver connection: committed
+    when the block ends unless `rollback()` was called, rolled back if it raises. Its
+    `execute` and `exec_driver_sql` answer as a SQLAlchemy connection's do for what the
+    callers use of them (rows by position). `alone=True`: one statement that is its own
+    transaction (`write`)."""
+
+    def __init__(self, engine, *, alone: bool = False):
+        self.engine, self.dialect = engine, engine.dialect
+        self._sqlite = engine.dialect.name == "sqlite"
+        self._alone = alone
+        self._pooled = self._cursor = None
+        self._done = False
+
+    def __enter__(self) -> Transaction:
+        self._pooled = self.engine.raw_connection()
+        self._connection = self._pooled.driver_connection
+        self._cursor = self._connection.cursor()
+        try:
+            if self._sqlite:  # waits its turn for the write lock (busy_timeout)
+                self._run("BEGIN IMMEDIATE", (), lambda: self._cursor.execute("BEGIN IMMEDIATE"))
+            elif self._connection.autocommit and not self._alone:  # in a request
+                self._run("BEGIN", (), lambda: self._cursor.execute("BEGIN"))
+            # Else psycopg begins one itself at the first statement (outside requests), or
+            # the statement alone in autocommit is its own transaction.
+        except BaseException:
+            self._cursor.close()
+            self._pooled.close()
+            raise
+        return self
+
+    def _run(self, sql: str, values, call: Callable[[], Any]):
+        try:
+            return call()
+        except self.dialect.loaded_dbapi.Error as error:
+            dbapi_error = self.dialect.loaded_dbapi.Error
+            raise exc.DBAPIError.instance(sql, values, error, dbapi_error) from error
+
+    def _tell_listeners(self, sql: str, values, many: bool) -> None:
+        context = _ALONE_CONTEXT if self._alone else _IN_TRANSACTION
+        for listener in self.engine.dispatch.before_cursor_execute:
+            listener(None, self._cursor, sql, values, context, many)
+
+    def execute(self, statement, params: dict) -> Rows:
+        prepared = _prepared_for(statement, self.dialect)
+        sql, values = _sql_and_values(prepared, params)
+        self._tell_listeners(sql, values, False)
+        cursor = self._cursor
+        self._run(sql, values, lambda: cursor.execute(sql, values))
+        # All rows fetched first: SQLite counts RETURNING's rows only then.
+        rows = cursor.fetchall() if cursor.description else []
+        converted = _converted(prepared, rows, cursor.description, self.dialect)
+        return Rows(cursor.rowcount, converted)
+
+    def exec_driver_sql(self, sql: str, params) -> None:
+        """In the driver's own terms, as Connection.exec_driver_sql: a list of rows is an
+        executemany, a dict one execution."""
+        many = isinstance(params, list)
+        self._tell_listeners(sql, params, many)
+        run = self._cursor.executemany if many else self._cursor.execute
+        self._run(sql, params, lambda: run(sql, params))
+
+    def rollback(self) -> None:
+        """Nothing of the block is kept; it ends without a COMMIT."""
+        if not self._done:
+            self._end("ROLLBACK")
+            self._done = True
+
+    def _end(self, verb: str) -> None:
+        connection = self._connection
+        if self._sqlite:
+            self._run(verb, (), lambda: connection.execute(verb))
+        else:  # psycopg ends a transaction the server has open, in autocommit or not
+            self._run(verb, (), connection.commit if verb == "COMMIT" else connection.rollback)
+
+    def __exit__(self, kind, _error, _trace) -> None:
+        ending = None if self._done else ("COMMIT" if kind is None else "ROLLBACK")
+        self._done = True
+        self._cursor.close()
+        try:
+            if ending:
+                self._end(ending)
+        except BaseException:
+            self._pooled.invalidate()  # a COMMIT or ROLLBACK that failed: state unknown
+            if kind is None:
+                raise
+        finally:
+            self._pooled.close()
+
+
+def transaction(engine) -> Transaction:
+    return Transaction(engine)
+
+
+def write(engine, statement, params: dict) -> tuple[int, tuple | None]:
+    """(rowcount, the first row it returned or None), committed before this returns."""
+    with Transaction(engine, alone=True) as tx:
+        done = tx.execute(statement, params)
+    return done.rowcount, done.first()
+
+
+def read(engine, statement, params: dict) -> list[tuple]:
+    """The statement's rows, each a tuple of values converted as SQLAlchemy converts them."""
+    prepared = _prepared_for(statement, engine.dialect)
+    sql, values = _sql_and_values(prepared, params)
+    pooled = engine.raw_connection()
+    try:
+        cursor = pooled.driver_connection.cursor()
+        try:
+            for listener in engine.dispatch.before_cursor_execute:
+                listener(None, cursor, sql, values, _IN_TRANSACTION, False)
+            cursor.execute(sql, values)
+            rows, description = cursor.fetchall(), cursor.description
+        except engine.dialect.loaded_dbapi.Error as error:
+            dbapi_error = engine.dialect.loaded_dbapi.Error
+            raise exc.DBAPIError.instance(sql, values, error, dbapi_error) from error
+        finally:
+            cursor.close()
+    finally:
+        pooled.close()  # the pool ends what psycopg began outside a request (reset on return)
+    return _converted(prepared, rows, description, engine.dialect)
