@@ -273,12 +273,13 @@ def _relative(command: str, workdir: Path) -> str:
 
 
 class Server:
-    def __init__(self, url: str, workdir: Path, workers: int, threads: int):
+    def __init__(self, url: str, workdir: Path, workers: int, threads: int, root: Path = ROOT):
         self.port = free_port()
         self.cmd = [
             # The production settings (gunicorn.conf.py: preload, post_fork dispose), with the
             # bind and worker count of the run; no worker recycling, so memory can be watched.
-            str(VENV_BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "--chdir", str(ROOT),
+            # `root`: the checkout served (bench/cost_ab.py serves two).
+            str(VENV_BIN / "gunicorn"), "-c", str(root / "gunicorn.conf.py"), "--chdir", str(root),
             "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "--threads", str(threads),
             "--max-requests", "0", "--backlog", "4096", "bench.bench_app:app",
         ]  # fmt: skip

@@ -1,0 +1,66 @@
+"""The cost phase of two checkouts, interleaved: which one's requests cost less, as
+multiples of the bare request, on the same machine at the same moments.
+
+Run (from the repository):
+  git worktree add ../before <commit>
+  .venv/bin/python bench/cost_ab.py ../before . [--rounds 12] [--seconds 3]
+
+A single cost phase moves by ±0.2 × bare between runs of the same code on a shared
+machine, which hides a change of that size. Here each checkout is served by its own
+gunicorn (2 workers, SQLite, the same bank and paper built by this checkout's code, so the
+schema must be the same), and bench/cost_phase.py runs against A, then B, then B, then A
+…, a few seconds each; the table gives each request's median ratio over the rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("SECRET_KEY", "bench-secret-key")
+
+from bench import load_bench  # noqa: E402
+from bench.cost_phase import run  # noqa: E402
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("a", type=Path, help="a checkout (the one before)")
+    p.add_argument("b", type=Path, help="another (the one after)")
+    p.add_argument("--rounds", type=int, default=12)
+    p.add_argument("--seconds", type=float, default=3)
+    args = p.parse_args()
+    servers, plans, ratios = {}, {}, {}
+    try:
+        for name, checkout in (("A", args.a.resolve()), ("B", args.b.resolve())):
+            workdir = Path(tempfile.mkdtemp(prefix=f"cost-ab-{name}-"))
+            os.environ["EXAM_INSTANCE_DIR"] = str(workdir / "instance")
+            url = f"sqlite:///{workdir / 'exam.db'}"
+            # A sitting of a few seconds takes ~30 candidates; each sits once.
+            plans[name] = load_bench.build_database(url, 90 * args.rounds + 60, 100)
+            servers[name] = load_bench.Server(url, workdir, 2, 1, root=checkout)
+            ratios[name] = {}
+        first = {"A": 0, "B": 0}
+        for n in range(args.rounds):
+            for name in ("A", "B") if n % 2 == 0 else ("B", "A"):
+                out = run(servers[name].port, plans[name], first[name], args.seconds)
+                first[name] += out["sittings"]
+                for request, figures in out["requests"].items():
+                    ratios[name].setdefault(request, []).append(figures["x_bare"])
+    finally:
+        for server in servers.values():
+            server.stop()
+    print(f"{'request':14} {'A × bare':>9} {'B × bare':>9}   median of {args.rounds} rounds")
+    for request in ratios["A"]:
+        a, b = (statistics.median(ratios[x][request]) for x in ("A", "B"))
+        print(f"{request:14} {a:9.2f} {b:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
