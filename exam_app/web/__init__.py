@@ -18,6 +18,7 @@ from exam_app.web import (
     request_log,
     session_timeout,
     session_user,
+    url_memo,
 )
 
 
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     session_user.init_app(app)
     password_change.init_app(app)  # after the user is known, before any page
     filters.init_app(app)
+    url_memo.init_app(app)
     menu.init_app(app)
     errors.init_app(app)
     form_messages.init_app(app)
