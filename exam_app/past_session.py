@@ -49,6 +49,11 @@ class _Prepared:
     # Per result column, its converter (None: as the driver gives it), made at the first
     # rows: PostgreSQL's depend on the type the server says it sent.
     from_driver: tuple[Callable[[Any], Any] | None, ...] | None = None
+    # IN lists and literals whose values the statement itself holds (none come with the
+    # call) render the same every time: the SQL, the parameters' order and those values,
+    # kept from the first call (rendering them cost more than the query on SQLite).
+    expanded: tuple[str, Any, dict] | None = None
+    expanding_names: frozenset = frozenset()
 
 
 # By database kind and the statement itself (a module constant: kept alive, so its id is
@@ -65,11 +70,13 @@ def _prepare(statement, dialect) -> _Prepared:
     columns = getattr(statement, "selected_columns", None)
     if columns is None:  # INSERT/UPDATE/DELETE: their RETURNING columns, if any
         columns = getattr(statement, "exported_columns", ())
+    late = compiled.literal_execute_params | compiled.post_compile_params
     prepared = _Prepared(
         compiled,
-        bool(compiled.literal_execute_params or compiled.post_compile_params),
+        bool(late),
         dict(compiled._bind_processors),
         tuple(c.type.dialect_impl(dialect) for c in columns),
+        expanding_names=frozenset(compiled.bind_names[b] for b in late),
     )
     if len(_prepared) > 256:  # more statements than the app has: someone builds them per call
         _prepared.clear()
@@ -78,17 +85,27 @@ def _prepare(statement, dialect) -> _Prepared:
 
 
 def _sql_and_values(prepared: _Prepared, params: dict) -> tuple[str, Any]:
-    compiled = prepared.compiled
-    if prepared.expands:
+    compiled, convert = prepared.compiled, prepared.to_driver
+    constant: dict = {}
+    if prepared.expands and (prepared.expanded is None or prepared.expanding_names & params.keys()):
         state = compiled.construct_expanded_state(params)
-        convert = {**prepared.to_driver, **state.processors}
+        convert = {**convert, **state.processors}
         given, order, sql = state.parameters, state.positiontup, state.statement
+        if not prepared.expanding_names & params.keys():  # all the statement's own: keep
+            plain = compiled.construct_params(params).keys()
+            fixed = {n: convert[n](v) if n in convert else v
+                     for n, v in given.items() if n not in plain}  # fmt: skip
+            prepared.expanded = (sql, order, fixed)
+    elif prepared.expands:
+        sql, order, constant = prepared.expanded
+        given = compiled.construct_params(params)
     else:
-        convert, given = prepared.to_driver, compiled.construct_params(params)
-        order, sql = compiled.positiontup, compiled.string
+        given, order, sql = compiled.construct_params(params), compiled.positiontup, compiled.string
     if order is None:  # named parameters (psycopg's pyformat)
-        return sql, {n: convert[n](v) if n in convert else v for n, v in given.items()}
-    return sql, [convert[n](given[n]) if n in convert else given[n] for n in order]
+        values = {n: convert[n](v) if n in convert else v for n, v in given.items()}
+        return sql, {**values, **constant}
+    return sql, [constant[n] if n in constant else convert[n](given[n]) if n in convert
+                 else given[n] for n in order]  # fmt: skip
 
 
 def _converted(prepared: _Prepared, rows: list, description, dialect) -> list[tuple]:

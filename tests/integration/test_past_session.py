@@ -52,6 +52,8 @@ def test_reads_give_what_the_session_gives(idle):
         alone = past_session.read(db.engine, statement, params)
         assert alone, statement
         assert _typed(alone) == _typed(_by_session(statement, params))
+        # Again: the IN list's rendering is kept from the first call.
+        assert _typed(past_session.read(db.engine, statement, params)) == _typed(alone)
     first = past_session.read(db.engine, every_column, {"a": attempt.id})[0]
     assert isinstance(first[list(_items.c.keys()).index("points")], Decimal)
     assert isinstance(first[list(_items.c.keys()).index("saved_at")], datetime)
