@@ -41,3 +41,9 @@ def test_pages_use_it(app, client):
     assert app.jinja_env.globals["url_for"] is url_memo.remembered_url_for
     page = client.get("/login")
     assert page.status_code == 200 and 'href="/static/app.css"' in page.text
+
+
+def test_outside_a_request_it_is_flasks(app):
+    app.config["SERVER_NAME"] = "kaoshi.example"
+    with app.app_context():
+        assert url_memo.remembered_url_for("exams.index") == "http://kaoshi.example/exams/"
