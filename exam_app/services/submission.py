@@ -6,7 +6,7 @@ snapshot by the database), grades them with the pure
 grader, writes every item's score in one executemany UPDATE and lets the database write
 their score events from them (INSERT ... SELECT), and totals, releases and files the
 result: six statements whatever the number of items (the claim reads what release needs
-of the paper), and no ORM object at all unless answers wait for a reviewer. On SQLite an
+of the paper), and no ORM object at all unless answers wait for a reviewer. An
 all-objective paper's submission (the quarterly exam at its rush) sends those statements
 on the pool's driver connection past the session (past_session.py).
 """
