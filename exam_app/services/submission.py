@@ -6,7 +6,7 @@ snapshot by the database), grades them with the pure
 grader, writes every item's score in one executemany UPDATE and lets the database write
 their score events from them (INSERT ... SELECT), and totals, releases and files the
 result: six statements whatever the number of items (the claim reads what release needs
-of the paper), and no ORM object at all unless answers wait for a reviewer. An
+of the paper; the statements are in submission_sql.py), and no ORM object at all unless answers wait for a reviewer. An
 all-objective paper's submission (the quarterly exam at its rush) sends those statements
 on the pool's driver connection past the session (past_session.py).
 """
@@ -20,37 +20,18 @@ from decimal import Decimal
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (
-    String,
-    Text,
-    bindparam,
-    case,
-    cast,
-    insert,
-    literal,
-    literal_column,
-    null,
-    select,
-    update,
-)
+from sqlalchemy import select
 
 from exam_app import past_session
 from exam_app.database import end_reads, read_alone, session_idle
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
-from exam_app.models import (
-    Attempt,
-    AttemptItem,
-    ItemSnapshot,
-    Paper,
-    QuarterResult,
-    ResultRelease,
-    ScoreEvent,
-)
+from exam_app.models import Attempt
 from exam_app.models.base import utcnow
 from exam_app.services import attempt_layouts, submission_pg
+from exam_app.services import submission_sql as sql
 from exam_app.services.results import finalise_if_graded, section_breakdown
-from exam_app.services.sign_in import SessionClaim, open_session_clause
+from exam_app.services.sign_in import SessionClaim
 
 
 def grace() -> timedelta:
@@ -75,91 +56,6 @@ class GradedItem:
     needs_review: bool = False
 
 
-_a, _i = Attempt.__table__, AttemptItem.__table__
-_p, _rr, _s = Paper.__table__, ResultRelease.__table__, ItemSnapshot.__table__
-
-
-# Written out with table names: SQLAlchemy renders SQLite's RETURNING without them, which
-# would make `result_releases.paper_id = attempts.paper_id` compare a column with itself.
-_OF_PAPER = [
-    literal_column(
-        f"(SELECT {column} FROM {table} WHERE {key} = attempts.{'id' if table == 'attempt_items' else 'paper_id'})"
-    )
-    for column, table, key in (
-        ("papers.kind", "papers", "papers.id"),
-        ("papers.quarter", "papers", "papers.id"),
-        ("papers.title", "papers", "papers.id"),
-        ("CAST(papers.pass_mark AS VARCHAR)", "papers", "papers.id"),
-        ("papers.release_policy", "papers", "papers.id"),
-        ("result_releases.state", "result_releases", "result_releases.paper_id"),
-        # What grading read of the items, to tell whether it is still so (see _graded_early).
-        ("sum(attempt_items.save_seq)", "attempt_items", "attempt_items.attempt_id"),
-        ("sum(attempt_items.snapshot_id)", "attempt_items", "attempt_items.attempt_id"),
-    )
-]
-# The claim returns what grading needs of the attempt (JSON and scores as stored text) and
-# what release and the staff file need of its paper (the lead's release decision, else the
-# paper's policy), read in the claim's own statement rather than one more after it.
-_CLAIM = (
-    update(_a)
-    .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "in_progress")
-    .values(status="submitted", submitted_at=bindparam("now"), auto_submitted=bindparam("auto"))
-    .returning(_a.c.user_id, _a.c.paper_id, cast(_a.c.sections, Text),
-               cast(_a.c.max_total, String), *_OF_PAPER)
-)  # fmt: skip
-# 交卷 from the page: the claim also checks that the attempt is the signed-in person's and
-# their session open (sign_in.SessionClaim), so the submission begins with its first write.
-_CLAIM_SIGNED_IN = _CLAIM.where(_a.c.user_id == bindparam("b_user"), open_session_clause())
-# The items as stored, each with its snapshot's digest: the key comes from this worker's
-# copy by digest (below), so no snapshot is read, let alone parsed, per item.
-_ITEMS = (
-    select(_i.c.id, _i.c.position, _i.c.section_position, _i.c.section_title, _i.c.kind,
-           cast(_i.c.points, String), cast(_i.c.response, Text), _s.c.digest,
-           _i.c.save_seq, _i.c.snapshot_id)
-    .join(_s, _s.c.id == _i.c.snapshot_id)
-    .where(_i.c.attempt_id == bindparam("attempt_id"))
-    .order_by(_i.c.position)
-)  # fmt: skip
-# Before the claim the attempt's sections (frozen at its start) come with the items.
-_ITEMS_EARLY = _ITEMS.add_columns(
-    select(cast(_a.c.sections, Text)).where(_a.c.id == bindparam("attempt_id")).scalar_subquery()
-)
-_KEYS = select(_s.c.digest, _s.c.content["key"], _s.c.content["rule"].as_string()).where(
-    _s.c.digest.in_(bindparam("digests", expanding=True))
-)
-# Every item's score in one executemany, sent as the driver takes it: a hundred rows of
-# SQLAlchemy's parameter processing cost more than the database's work (see bench/).
-_SCORE_SQL = {
-    "qmark": "UPDATE attempt_items SET score = ?, counted = ?, needs_review = ? WHERE id = ?",
-    "numeric_dollar": "UPDATE attempt_items SET score = $1, counted = $2, needs_review = $3 "
-    "WHERE id = $4",
-    "format": "UPDATE attempt_items SET score = %s, counted = %s, needs_review = %s WHERE id = %s",
-}
-_SCORE_SQL["pyformat"] = _SCORE_SQL["format"]
-# Their score events, written by the database from the scores just stored: no parameters
-# per item. What set_scores would write: auto-graded items, and blank essays scored 0.
-_e = ScoreEvent.__table__
-_EVENTS = insert(_e).from_select(
-    ["attempt_item_id", "score", "source", "actor_id", "reason", "created_at"],
-    select(_i.c.id, _i.c.score, literal("auto"), cast(null(), _e.c.actor_id.type),
-           case((_i.c.kind.in_(sorted(AUTO_KINDS)), "客观题自动评分"), else_="未作答"),
-           bindparam("now", type_=_e.c.created_at.type))
-    .where(_i.c.attempt_id == bindparam("attempt_id"), _i.c.counted.is_(True),
-           _i.c.score.is_not(None))
-    .order_by(_i.c.position),
-)  # fmt: skip
-_RESULT = (
-    update(_a)
-    .where(_a.c.id == bindparam("attempt_id"), _a.c.status == "submitted")
-    .values(status=bindparam("b_status"), graded_at=bindparam("now"), total=bindparam("b_total"),
-            passed=bindparam("b_passed"), released_at=bindparam("b_released"))
-)  # fmt: skip
-_q = QuarterResult.__table__
-_FILE = insert(_q).values(
-    {c: bindparam(f"q_{c}") for c in ("user_id", "quarter", "attempt_id", "paper_title", "total",
-                                      "max_total", "passed", "sections", "recorded_at")}
-)  # fmt: skip
-
 # The grader's own copy of keys and rules, by snapshot digest (a snapshot never changes; a
 # corrected key is a new snapshot with a new digest). Read only here, by the submission:
 # nothing rendered for anyone comes from it.
@@ -172,7 +68,7 @@ def _keys_for(digests: set[str]) -> dict[str, tuple[Any, str | None]]:
     if missing:
         if len(_keys) + len(missing) > KEYS_KEPT:
             _keys.clear()
-        for digest, key, rule in read_alone(_KEYS, {"digests": missing}):
+        for digest, key, rule in read_alone(sql.KEYS, {"digests": missing}):
             _keys[digest] = (key, rule)
     return _keys
 
@@ -203,7 +99,7 @@ def submit(attempt: Attempt, now: datetime | None = None, *, auto: bool = False)
     now = now or utcnow()
     early = _graded_early(attempt.id)
     params = {"attempt_id": attempt.id, "now": now, "auto": auto}
-    claimed = db.session.connection().execute(_CLAIM, params).first()
+    claimed = db.session.connection().execute(sql.CLAIM, params).first()
     if claimed is None:
         db.session.rollback()
         db.session.refresh(attempt)
@@ -225,7 +121,7 @@ def submit_claimed(attempt_id: int, claim: SessionClaim, now: datetime | None = 
         done = _submit_past_session(attempt_id, params, now, early)
         if done is not None:
             return done
-    claimed = db.session.connection().execute(_CLAIM_SIGNED_IN, params).first()
+    claimed = db.session.connection().execute(sql.CLAIM_SIGNED_IN, params).first()
     if claimed is None:
         db.session.rollback()
         return False
@@ -266,7 +162,7 @@ def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _E
     True: submitted; False: nothing claimed (the view checks why); None: nothing written
     (an answer waits for a reviewer after all), go the session's way."""
     with past_session.transaction(db.engine) as tx:
-        claimed = tx.execute(_CLAIM_SIGNED_IN, params).first()
+        claimed = tx.execute(sql.CLAIM_SIGNED_IN, params).first()
         if claimed is None:
             tx.rollback()
             return False
@@ -291,7 +187,7 @@ def _graded_early(attempt_id: int) -> _Early | None:
     there the items are read after it (a read before would cost a round trip more)."""
     if db.engine.dialect.name != "sqlite":
         return None
-    rows = read_alone(_ITEMS_EARLY, {"attempt_id": attempt_id})
+    rows = read_alone(sql.ITEMS_EARLY, {"attempt_id": attempt_id})
     end_reads()  # the read transaction ends (if the session held one): the claim writes
     items = _grade(rows, rows[0][10] if rows else None)
     return _Early(items, sum(r[8] for r in rows), sum(r[9] for r in rows))
@@ -325,7 +221,7 @@ def _claimed_items(connection, attempt_id: int, claimed, early: _Early | None):
                                                                      snapshot_sum or 0):  # fmt: skip
         items = early.items
     else:  # graded from what the claim holds (PostgreSQL, or something changed meanwhile)
-        items = _grade(connection.execute(_ITEMS, {"attempt_id": attempt_id}).all(), sections)
+        items = _grade(connection.execute(sql.ITEMS, {"attempt_id": attempt_id}).all(), sections)
     return items, user_id, max_total, of_paper
 
 
@@ -362,7 +258,7 @@ def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_
         submission_pg.store_scores_and_events(connection, attempt_id, items, now)
     elif items:
         _store_scores(connection, items)
-        connection.execute(_EVENTS, {"attempt_id": attempt_id, "now": now})
+        connection.execute(sql.EVENTS, {"attempt_id": attempt_id, "now": now})
     if not items or any(i.needs_review for i in items):
         # Answers wait for reviewers (their marking tasks are opened): the general way.
         attempt = attempt or db.session.get(Attempt, attempt_id)
@@ -384,10 +280,10 @@ def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_
         if postgresql:
             connection.execute(submission_pg.RESULT_AND_FILE, {**result, **filed})
         else:
-            connection.execute(_RESULT, result)
-            connection.execute(_FILE, {**filed, "q_attempt_id": attempt_id})
+            connection.execute(sql.RESULT, result)
+            connection.execute(sql.FILE, {**filed, "q_attempt_id": attempt_id})
     else:
-        connection.execute(_RESULT, result)
+        connection.execute(sql.RESULT, result)
     return True
 
 
@@ -398,7 +294,7 @@ def _store_scores(connection, items: list[GradedItem]) -> None:
         score = None if i.score is None else i.score.quantize(_CENT)
         rows.append((str(score) if as_text and score is not None else score, i.counted,
                      i.needs_review, i.id))  # fmt: skip
-    connection.exec_driver_sql(_SCORE_SQL[connection.dialect.paramstyle], rows)
+    connection.exec_driver_sql(sql.SCORE_SQL[connection.dialect.paramstyle], rows)
 
 
 _CENT = Decimal("0.01")

@@ -100,7 +100,7 @@ def test_a_one_time_password_is_changed_before_submitting(sitting):  # noqa: F81
 
 
 def test_the_claim_reads_this_papers_own_release_decision(sitting, make_client):  # noqa: F811
-    """The release rule comes back with the claim (submission._OF_PAPER): a lead's hold on
+    """The release rule comes back with the claim (submission_sql.OF_PAPER): a lead's hold on
     this paper keeps its result back, and another paper's decision does not touch it."""
     from exam_app.models import QuarterResult, ResultRelease
     from tests.integration.test_keys_during_exam import _objective_paper
