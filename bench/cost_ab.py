@@ -3,11 +3,11 @@ multiples of the bare request, on the same machine at the same moments.
 
 Run (from the repository):
   git worktree add ../before <commit>
-  .venv/bin/python bench/cost_ab.py ../before . [--rounds 12] [--seconds 3]
+  .venv/bin/python bench/cost_ab.py ../before . [--rounds 12] [--seconds 3] [--db postgresql]
 
 A single cost phase moves by ±0.2 × bare between runs of the same code on a shared
 machine, which hides a change of that size. Here each checkout is served by its own
-gunicorn (2 workers, SQLite, the same bank and paper built by this checkout's code, so the
+gunicorn (2 workers, SQLite or a database each on one PostgreSQL server, the same bank and paper built by this checkout's code, so the
 schema must be the same), and bench/cost_phase.py runs against A, then B, then B, then A
 …, a few seconds each; the table gives each request's median ratio over the rounds.
 """
@@ -35,13 +35,22 @@ def main() -> None:
     p.add_argument("b", type=Path, help="another (the one after)")
     p.add_argument("--rounds", type=int, default=12)
     p.add_argument("--seconds", type=float, default=3)
+    p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     args = p.parse_args()
     servers, plans, ratios = {}, {}, {}
+    postgres = None
+    if args.db == "postgresql":
+        from tests.databases import PostgresServer
+
+        postgres = PostgresServer(durable=True)  # fsync on, as load_bench's
+        postgres.start()
     try:
         for name, checkout in (("A", args.a.resolve()), ("B", args.b.resolve())):
             workdir = Path(tempfile.mkdtemp(prefix=f"cost-ab-{name}-"))
             os.environ["EXAM_INSTANCE_DIR"] = str(workdir / "instance")
             url = f"sqlite:///{workdir / 'exam.db'}"
+            if postgres is not None:
+                url = postgres.url(postgres.create_database())
             # A sitting of a few seconds takes ~30 candidates; each sits once.
             plans[name] = load_bench.build_database(url, 90 * args.rounds + 60, 100)
             servers[name] = load_bench.Server(url, workdir, 2, 1, root=checkout)
@@ -56,6 +65,8 @@ def main() -> None:
     finally:
         for server in servers.values():
             server.stop()
+        if postgres is not None:
+            postgres.stop()
     print(f"{'request':14} {'A × bare':>9} {'B × bare':>9}   median of {args.rounds} rounds")
     for request in ratios["A"]:
         a, b = (statistics.median(ratios[x][request]) for x in ("A", "B"))

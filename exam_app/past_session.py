@@ -15,7 +15,11 @@ and postgres_trips.py's checks stay the engine's:
 - `write`: one statement that is a whole transaction, committed before it returns (what
   `database.run_alone` promises): BEGIN IMMEDIATE … COMMIT on SQLite, the statement alone
   in autocommit on PostgreSQL (one round trip);
-- `transaction`: a few statements that are one transaction (a submission).
+- `transaction`: a few statements that are one transaction (a submission). Its `batch`
+  sends several at once: on PostgreSQL in one round trip (psycopg's pipeline mode), with
+  the BEGIN before them and the COMMIT after them when asked, where each would otherwise
+  be a wait on a server that shares the machine; on SQLite one after another (a statement
+  there costs no trip).
 
 A driver error is raised as SQLAlchemy's (IntegrityError, OperationalError), as before; the
 engine's `before_cursor_execute` listeners see each statement, so whatever counts
@@ -137,7 +141,19 @@ class _Context:
         self.execution_options = {ALONE: True} if alone else {}
 
 
+# ALONE also tells postgres_trips.py not to send a BEGIN of its own: a Transaction sends
+# its BEGIN itself (with its first statements, see `batch`).
 _IN_TRANSACTION, _ALONE_CONTEXT = _Context(False), _Context(True)
+
+
+@dataclass
+class _Step:
+    """One statement of a batch, rendered for the driver."""
+
+    prepared: _Prepared | None  # None: SQL in the driver's own terms (exec_driver_sql)
+    sql: str
+    values: Any
+    many: bool = False  # a list of rows: an executemany
 
 
 class Rows:
@@ -169,6 +185,7 @@ class Transaction:
         self._alone = alone
         self._pooled = self._cursor = None
         self._done = False
+        self._begin = False  # PostgreSQL in a request: BEGIN not sent yet
 
     def __enter__(self) -> Transaction:
         self._pooled = self.engine.raw_connection()
@@ -178,7 +195,7 @@ class Transaction:
             if self._sqlite:  # waits its turn for the write lock (busy_timeout)
                 self._run("BEGIN IMMEDIATE", (), lambda: self._cursor.execute("BEGIN IMMEDIATE"))
             elif self._connection.autocommit and not self._alone:  # in a request
-                self._run("BEGIN", (), lambda: self._cursor.execute("BEGIN"))
+                self._begin = True  # sent with the first statements (see batch)
             # Else psycopg begins one itself at the first statement (outside requests), or
             # the statement alone in autocommit is its own transaction.
         except BaseException:
@@ -195,34 +212,92 @@ class Transaction:
             raise exc.DBAPIError.instance(sql, values, error, dbapi_error) from error
 
     def _tell_listeners(self, sql: str, values, many: bool) -> None:
-        context = _ALONE_CONTEXT if self._alone else _IN_TRANSACTION
+        context = _IN_TRANSACTION if self._sqlite and not self._alone else _ALONE_CONTEXT
         for listener in self.engine.dispatch.before_cursor_execute:
             listener(None, self._cursor, sql, values, context, many)
 
     def execute(self, statement, params: dict) -> Rows:
-        prepared = _prepared_for(statement, self.dialect)
-        sql, values = _sql_and_values(prepared, params)
-        self._tell_listeners(sql, values, False)
-        cursor = self._cursor
-        self._run(sql, values, lambda: cursor.execute(sql, values))
-        # All rows fetched first: SQLite counts RETURNING's rows only then.
-        rows = cursor.fetchall() if cursor.description else []
-        converted = _converted(prepared, rows, cursor.description, self.dialect)
-        return Rows(cursor.rowcount, converted)
+        return self.batch([(statement, params)])[0]
 
     def exec_driver_sql(self, sql: str, params) -> None:
         """In the driver's own terms, as Connection.exec_driver_sql: a list of rows is an
         executemany, a dict one execution."""
-        many = isinstance(params, list)
-        self._tell_listeners(sql, params, many)
-        run = self._cursor.executemany if many else self._cursor.execute
-        self._run(sql, params, lambda: run(sql, params))
+        self.batch([(sql, params)])
+
+    def batch(self, steps: list[tuple[Any, Any]], *, commit: bool = False) -> list[Rows]:
+        """Each (statement, parameters) in order, their rows by step; a statement given as
+        a string is in the driver's own terms (`exec_driver_sql`). `commit=True` ends the
+        transaction with them. On PostgreSQL they go in one round trip (pipeline mode):
+        a later statement does not wait for an earlier one's answer, so each must not
+        depend on what an earlier one returns (they still run in order, each at READ
+        COMMITTED with a snapshot of its own); an error in one raises and leaves nothing
+        of the transaction kept."""
+        rendered = [self._render(statement, params) for statement, params in steps]
+        if self._sqlite or not (self._begin or commit or len(rendered) > 1):
+            out = [self._one(self._cursor, step) for step in rendered]
+            if commit:
+                self._finish("COMMIT")
+            return out
+        connection = self._connection
+        cursors = [self._cursor, *(connection.cursor() for _ in rendered[1:])]
+        # In a request the transaction is ours (autocommit, our BEGIN): its COMMIT can go in
+        # the pipeline too; outside one psycopg began it and ends it (tests, commands).
+        ours = connection.autocommit
+        try:
+            self._run(rendered[0].sql, rendered[0].values,
+                      lambda: self._pipeline(cursors, rendered, commit and ours))  # fmt: skip
+            out = [
+                self._fetched(cursor, step) for cursor, step in zip(cursors, rendered, strict=True)
+            ]
+        finally:
+            for cursor in cursors[1:]:
+                cursor.close()
+        if commit and not ours:  # outside a request psycopg began it: its own commit
+            self._finish("COMMIT")
+        elif commit:
+            self._done = True
+        return out
+
+    def _pipeline(self, cursors, rendered: list[_Step], commit: bool) -> None:
+        connection = self._connection
+        with connection.pipeline():  # sends and waits once, when the block ends
+            if self._begin:
+                self._begin = False  # sent (or the connection is broken: see __exit__)
+                connection.execute("BEGIN")
+            for cursor, step in zip(cursors, rendered, strict=True):
+                self._tell_listeners(step.sql, step.values, step.many)
+                (cursor.executemany if step.many else cursor.execute)(step.sql, step.values)
+            if commit:
+                connection.execute("COMMIT")
+
+    def _render(self, statement, params) -> _Step:
+        if isinstance(statement, str):
+            return _Step(None, statement, params, isinstance(params, list))
+        prepared = _prepared_for(statement, self.dialect)
+        return _Step(prepared, *_sql_and_values(prepared, params))
+
+    def _one(self, cursor, step: _Step) -> Rows:
+        self._tell_listeners(step.sql, step.values, step.many)
+        run = cursor.executemany if step.many else cursor.execute
+        self._run(step.sql, step.values, lambda: run(step.sql, step.values))
+        return self._fetched(cursor, step)
+
+    def _fetched(self, cursor, step: _Step) -> Rows:
+        # All rows fetched first: SQLite counts RETURNING's rows only then.
+        rows = cursor.fetchall() if cursor.description else []
+        if step.prepared is not None:
+            rows = _converted(step.prepared, rows, cursor.description, self.dialect)
+        return Rows(cursor.rowcount, rows)
 
     def rollback(self) -> None:
         """Nothing of the block is kept; it ends without a COMMIT."""
         if not self._done:
-            self._end("ROLLBACK")
-            self._done = True
+            self._finish("ROLLBACK")
+
+    def _finish(self, verb: str) -> None:
+        if not self._begin:  # else nothing was sent: nothing to end
+            self._end(verb)  # if it fails, __exit__ rolls back (or drops the connection)
+        self._done = True
 
     def _end(self, verb: str) -> None:
         connection = self._connection
@@ -236,7 +311,7 @@ class Transaction:
         self._done = True
         self._cursor.close()
         try:
-            if ending:
+            if ending and not self._begin:
                 self._end(ending)
         except BaseException:
             self._pooled.invalidate()  # a COMMIT or ROLLBACK that failed: state unknown

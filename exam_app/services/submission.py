@@ -162,15 +162,22 @@ def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _E
     True: submitted; False: nothing claimed (the view checks why); None: nothing written
     (an answer waits for a reviewer after all), go the session's way."""
     with past_session.transaction(db.engine) as tx:
-        claimed = tx.execute(sql.CLAIM_SIGNED_IN, params).first()
+        if early is None:  # PostgreSQL: the items are read after the claim, in its round trip
+            claim, rows = tx.batch([(sql.CLAIM_SIGNED_IN_LATE, params),
+                                    (sql.ITEMS, {"attempt_id": attempt_id})])  # fmt: skip
+            claimed, rows = claim.first(), rows.all()
+        else:
+            claimed, rows = tx.execute(sql.CLAIM_SIGNED_IN, params).first(), None
         if claimed is None:
             tx.rollback()
             return False
-        items, user_id, max_total, of_paper = _claimed_items(tx, attempt_id, claimed, early)
+        items, user_id, max_total, of_paper = _claimed_items(tx, attempt_id, claimed, early, rows)
         if not items or any(i.needs_review for i in items):  # see _may_be_all_objective
             tx.rollback()
             return None
-        _record(tx, attempt_id, items, now, None, user_id, max_total, of_paper)
+        steps = _score_steps(tx.dialect, attempt_id, items, now)
+        tx.batch(steps + _result_steps(tx.dialect, attempt_id, items, now, user_id, max_total,
+                                       of_paper), commit=True)  # fmt: skip
     attempt_layouts.forget(attempt_id)
     return True
 
@@ -213,15 +220,18 @@ def _grade_claimed(
         db.session.expire(attempt)  # the caller reads what was stored
 
 
-def _claimed_items(connection, attempt_id: int, claimed, early: _Early | None):
+def _claimed_items(connection, attempt_id: int, claimed, early: _Early | None, rows=None):
     """The items graded, from before the claim if nothing changed since, else as the claim's
-    transaction sees them; with what the claim returned of the attempt and its paper."""
+    transaction sees them (`rows`: read with the claim already); with what the claim
+    returned of the attempt and its paper."""
     user_id, _paper_id, sections, max_total, *of_paper, seq_sum, snapshot_sum = claimed
     if early is not None and (early.seq_sum, early.snapshot_sum) == (seq_sum or 0,
                                                                      snapshot_sum or 0):  # fmt: skip
         items = early.items
     else:  # graded from what the claim holds (PostgreSQL, or something changed meanwhile)
-        items = _grade(connection.execute(sql.ITEMS, {"attempt_id": attempt_id}).all(), sections)
+        if rows is None:
+            rows = connection.execute(sql.ITEMS, {"attempt_id": attempt_id}).all()
+        items = _grade(rows, sections)
     return items, user_id, max_total, of_paper
 
 
@@ -253,48 +263,66 @@ def _grade(rows, sections: str | None) -> list[GradedItem]:
 def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_paper) -> bool:
     """The scores, their events, the result (and its staff-file row); True when the caller
     commits them, False when answers wait for reviewers (committed here, the general way)."""
-    postgresql = connection.dialect.name == "postgresql"  # fewer round trips: submission_pg
-    if items and postgresql:
-        submission_pg.store_scores_and_events(connection, attempt_id, items, now)
-    elif items:
-        _store_scores(connection, items)
-        connection.execute(sql.EVENTS, {"attempt_id": attempt_id, "now": now})
+    dialect = connection.dialect
+    _run(connection, _score_steps(dialect, attempt_id, items, now))
     if not items or any(i.needs_review for i in items):
         # Answers wait for reviewers (their marking tasks are opened): the general way.
         attempt = attempt or db.session.get(Attempt, attempt_id)
         db.session.expire(attempt)
         finalise_if_graded(attempt, now, items)  # commits
         return False
+    _run(connection, _result_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper))
+    return True
+
+
+def _run(connection, steps) -> None:
+    """Steps on the session's connection, one after another."""
+    for statement, params in steps:
+        if isinstance(statement, str):
+            connection.exec_driver_sql(statement, params)
+        else:
+            connection.execute(statement, params)
+
+
+def _score_steps(dialect, attempt_id, items, now) -> list[tuple]:
+    """Every item's score and the score events made from them, as (statement, parameters):
+    one statement on PostgreSQL (submission_pg), an executemany and an INSERT … SELECT on
+    SQLite. A string is SQL in the driver's own terms."""
+    if not items:
+        return []
+    if dialect.name == "postgresql":  # fewer round trips: submission_pg
+        return [submission_pg.scores_and_events(attempt_id, items, now)]
+    return [_scores(dialect, items), (sql.EVENTS, {"attempt_id": attempt_id, "now": now})]
+
+
+def _result_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper) -> list[tuple]:
+    """The total, pass or fail, release and the staff-file row, as (statement, parameters)."""
     paper = _Paper(*of_paper)
     total = sum((i.score for i in items if i.counted), Decimal(0))
     passed = total >= Decimal(paper.pass_mark)
     due = paper.release_due
     result = {"attempt_id": attempt_id, "now": now, "b_total": total, "b_passed": passed,
               "b_status": "released" if due else "graded", "b_released": now if due else None}  # fmt: skip
-    if due and paper.kind != "practice":  # results._file: into the staff file
-        filed = {
-            "q_user_id": user_id, "q_quarter": paper.quarter, "q_paper_title": paper.title,
-            "q_total": total, "q_max_total": Decimal(max_total), "q_passed": passed,
-            "q_sections": section_breakdown(None, items), "q_recorded_at": now,
-        }  # fmt: skip
-        if postgresql:
-            connection.execute(submission_pg.RESULT_AND_FILE, {**result, **filed})
-        else:
-            connection.execute(sql.RESULT, result)
-            connection.execute(sql.FILE, {**filed, "q_attempt_id": attempt_id})
-    else:
-        connection.execute(sql.RESULT, result)
-    return True
+    if not (due and paper.kind != "practice"):
+        return [(sql.RESULT, result)]
+    filed = {  # results._file: into the staff file
+        "q_user_id": user_id, "q_quarter": paper.quarter, "q_paper_title": paper.title,
+        "q_total": total, "q_max_total": Decimal(max_total), "q_passed": passed,
+        "q_sections": section_breakdown(None, items), "q_recorded_at": now,
+    }  # fmt: skip
+    if dialect.name == "postgresql":
+        return [(submission_pg.RESULT_AND_FILE, {**result, **filed})]
+    return [(sql.RESULT, result), (sql.FILE, {**filed, "q_attempt_id": attempt_id})]
 
 
-def _store_scores(connection, items: list[GradedItem]) -> None:
-    as_text = connection.dialect.name == "sqlite"  # models.base.Score: text there
+def _scores(dialect, items: list[GradedItem]) -> tuple[str, list]:
+    as_text = dialect.name == "sqlite"  # models.base.Score: text there
     rows = []
     for i in items:
         score = None if i.score is None else i.score.quantize(_CENT)
         rows.append((str(score) if as_text and score is not None else score, i.counted,
                      i.needs_review, i.id))  # fmt: skip
-    connection.exec_driver_sql(sql.SCORE_SQL[connection.dialect.paramstyle], rows)
+    return sql.SCORE_SQL[dialect.paramstyle], rows
 
 
 _CENT = Decimal("0.01")

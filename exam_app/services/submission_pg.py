@@ -43,19 +43,17 @@ SELECT s.id, s.score, 'auto', NULL,
 """
 
 
-def store_scores_and_events(connection, attempt_id: int, items, now) -> None:
+def scores_and_events(attempt_id: int, items, now) -> tuple[str, dict]:
+    """The statement and its parameters (in psycopg's own terms)."""
     cent = Decimal("0.01")
-    connection.exec_driver_sql(
-        SCORES_AND_EVENTS,
-        {
-            "ids": [i.id for i in items],
-            "scores": [None if i.score is None else i.score.quantize(cent) for i in items],
-            "counted": [i.counted for i in items],
-            "review": [i.needs_review for i in items],
-            "attempt_id": attempt_id,
-            "now": now,
-        },
-    )
+    return SCORES_AND_EVENTS, {
+        "ids": [i.id for i in items],
+        "scores": [None if i.score is None else i.score.quantize(cent) for i in items],
+        "counted": [i.counted for i in items],
+        "review": [i.needs_review for i in items],
+        "attempt_id": attempt_id,
+        "now": now,
+    }
 
 
 _a, _q = Attempt.__table__, QuarterResult.__table__

@@ -194,3 +194,85 @@ def test_an_answer_for_a_reviewer_is_submitted_the_sessions_way(app, make_client
         select(ScoreEvent).where(ScoreEvent.attempt_item_id == objective.id)
     )
     assert len(list(events)) == 1
+
+
+def _position_and_name(uid: int) -> tuple:
+    db.session.commit()
+    return tuple(db.session.execute(select(User.position, User.name).where(User.id == uid)).one())
+
+
+def _waits_for_answers(monkeypatch) -> list[int]:
+    """Counts the waits for the server's answer (a round trip) psycopg makes: each of its
+    operations is a generator that waits for the socket to be readable once or more."""
+    if db.engine.dialect.name != "postgresql":
+        return []
+    import psycopg
+    from psycopg.waiting import Wait
+
+    waits: list[int] = []
+    plain = psycopg.Connection.wait
+
+    def counted(self, gen, *args, **kwargs):
+        def watching():
+            waited = False
+            try:
+                ready = gen.send(None)
+                while True:
+                    if ready == Wait.R and not waited:
+                        waited = True
+                        waits.append(1)
+                    ready = gen.send((yield ready))
+            except StopIteration as stop:
+                return stop.value
+
+        return plain(self, watching(), *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "wait", counted)
+    return waits
+
+
+_rename = update(User).where(User.id == bindparam("u")).values(name=bindparam("n"))
+_move = update(User).where(User.id == bindparam("u")).values(position=bindparam("p"))
+
+
+def test_a_batch_is_one_round_trip_in_a_request(app, idle, monkeypatch):
+    """PostgreSQL in a request: the BEGIN, the statements and, when asked, the COMMIT go in
+    one round trip (pipeline mode); each statement's rows come back as `execute` gives
+    them; what was committed is stored. SQLite runs them one after another, the same."""
+    _web, user, _attempt, _item = idle
+    uid = user.id
+    db.session.commit()
+    waits = _waits_for_answers(monkeypatch)
+    with app.test_request_context(), past_session.transaction(db.engine) as tx:
+        moved, read = tx.batch([(_move, {"u": uid, "p": "值班长"}),
+                                (select(User.position).where(User.id == bindparam("u")),
+                                 {"u": uid})])  # fmt: skip
+        first = len(waits)
+        tx.batch([(_rename, {"u": uid, "n": "批量改名"})], commit=True)
+    assert moved.rowcount == 1 and read.all() == [("值班长",)]  # read after the write
+    if db.engine.dialect.name == "postgresql":
+        assert (first, len(waits)) == (1, 2)
+    assert _position_and_name(uid) == ("值班长", "批量改名")
+
+
+def test_a_failed_statement_in_a_batch_keeps_nothing_and_the_pool_goes_on(app, idle):
+    _web, user, attempt, _item = idle
+    uid = user.id
+    one, two = sorted(i.id for i in attempt.items)[:2]
+    taken = db.session.get(AttemptItem, two).position
+    before = _position_and_name(uid)
+    collide = (
+        update(AttemptItem)
+        .where(AttemptItem.id == bindparam("b_id"))
+        .values(position=bindparam("b_position"))
+    )
+    with app.test_request_context():
+        with pytest.raises(IntegrityError), past_session.transaction(db.engine) as tx:
+            tx.batch([(_move, {"u": uid, "p": "不应留下"}),
+                      (collide, {"b_id": one, "b_position": taken}),
+                      (_rename, {"u": uid, "n": "不应留下"})], commit=True)  # fmt: skip
+        assert _position_and_name(uid) == before
+        # The pool's connections are clean: the next transaction past the session commits.
+        with past_session.transaction(db.engine) as tx:
+            tx.batch([(_rename, {"u": uid, "n": "之后"})], commit=True)
+    assert _position_and_name(uid) == (before[0], "之后")
