@@ -6,9 +6,12 @@ snapshot by the database), grades them with the pure
 grader, writes every item's score in one executemany UPDATE and lets the database write
 their score events from them (INSERT ... SELECT), and totals, releases and files the
 result: six statements whatever the number of items (the claim reads what release needs
-of the paper; the statements are in submission_sql.py), and no ORM object at all unless answers wait for a reviewer. An
-all-objective paper's submission (the quarterly exam at its rush) sends those statements
-on the pool's driver connection past the session (past_session.py).
+of the paper; the statements are in submission_sql.py), and no ORM object at all unless
+answers wait for a reviewer. An all-objective paper's submission (the quarterly exam at
+its rush) sends those statements on the pool's driver connection past the session
+(past_session.py); on PostgreSQL, four statements in two round trips: the claim and the
+items read together, then the scores with their events, the result with its staff-file
+row and the COMMIT (past_session.Transaction.batch, submission_pg.py).
 """
 
 from __future__ import annotations
