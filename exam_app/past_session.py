@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import exc
 
+from exam_app import write_queue
 from exam_app.postgres_trips import ALONE  # no BEGIN before a statement that is alone
 
 
@@ -186,13 +187,17 @@ class Transaction:
         self._pooled = self._cursor = None
         self._done = False
         self._begin = False  # PostgreSQL in a request: BEGIN not sent yet
+        self._queue = None  # SQLite: this process's place in the writers' queue, once taken
 
     def __enter__(self) -> Transaction:
         self._pooled = self.engine.raw_connection()
         self._connection = self._pooled.driver_connection
         self._cursor = self._connection.cursor()
         try:
-            if self._sqlite:  # waits its turn for the write lock (busy_timeout)
+            if self._sqlite:  # waits its turn for the write lock: see write_queue.py
+                self._queue = write_queue.for_database(self.engine.url.database)
+                if self._queue is not None:
+                    self._queue.__enter__()
                 self._run("BEGIN IMMEDIATE", (), lambda: self._cursor.execute("BEGIN IMMEDIATE"))
             elif self._connection.autocommit and not self._alone:  # in a request
                 self._begin = True  # sent with the first statements (see batch)
@@ -201,8 +206,14 @@ class Transaction:
         except BaseException:
             self._cursor.close()
             self._pooled.close()
+            self._leave_queue()
             raise
         return self
+
+    def _leave_queue(self) -> None:
+        if self._queue is not None:
+            self._queue, queue = None, self._queue
+            queue.__exit__()
 
     def _run(self, sql: str, values, call: Callable[[], Any]):
         try:
@@ -319,6 +330,7 @@ class Transaction:
                 raise
         finally:
             self._pooled.close()
+            self._leave_queue()
 
 
 def transaction(engine) -> Transaction:
