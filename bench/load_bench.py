@@ -243,11 +243,17 @@ def checkpoint_summary(server_log: str) -> dict:
     if not durations:
         return {"count": 0}
     durations.sort()
+    # Frames in the WAL at each checkpoint: a round's commits when the WAL starts again after
+    # each, a growing count when it never does (database._catch_up).
+    frames = sorted(int(m) for m in re.findall(r"checkpoint frames=(\d+)", server_log))
     return {
         "count": len(durations),
         "p50_ms": durations[len(durations) // 2],
         "max_ms": durations[-1],
         "failed": server_log.count("checkpoint failed"),
+        "frames_p50": frames[len(frames) // 2],
+        "frames_max": frames[-1],
+        "caught_up": server_log.count("caught_up=True"),
     }
 
 

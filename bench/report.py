@@ -180,7 +180,10 @@ def section(db: str, info: dict) -> list[str]:
                   ("none: PostgreSQL, or the WAL never reached the threshold"
                    if not checkpoints.get("count") else
                    f"{checkpoints['count']} checkpoints; p50 {checkpoints['p50_ms']} ms, longest "
-                   f"{checkpoints['max_ms']} ms; {checkpoints['failed']} failed")]  # fmt: skip
+                   f"{checkpoints['max_ms']} ms; {checkpoints['failed']} failed"
+                   + (f"; frames in the WAL p50 {checkpoints['frames_p50']}, most "
+                      f"{checkpoints['frames_max']}; {checkpoints['caught_up']} caught up "
+                      "(the WAL then starts again)" if "frames_max" in checkpoints else ""))]  # fmt: skip
     lines += ["", "### worker memory (VmRSS, MB)", "",
               "| worker pid | samples | seconds | first 10 % | after warm-up | last 10 % | max |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
