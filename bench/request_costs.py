@@ -87,33 +87,21 @@ def run(url: str, plan: dict, args) -> None:
     if url.startswith("postgresql"):
         import psycopg
 
-        # An operation that waits for the server's answer is a round trip (BEGIN, the pool's
-        # ping and COMMIT too, which the engine's statement event does not see): its
-        # generator waits for the socket to be readable (Wait.R), once or more for one
-        # answer. One that psycopg settles locally (autocommit on an idle connection) waits
-        # for nothing; a statement queued in pipeline mode only waits to write (Wait.RW),
-        # and the pipeline's answers are one wait when it syncs (past_session.batch).
+        # A wait for the server's answer is a round trip (tests.databases.answer_awaited).
+        from tests.databases import answer_awaited
+
         plain_wait = psycopg.Connection.wait
-        from psycopg.waiting import Wait
 
         def counting(gen, name):
-            waited = False
-            try:
-                ready = gen.send(None)
-                while True:
-                    if ready == Wait.R and not waited:
-                        waited = True
-                        trips[name] = trips.get(name, 0) + 1
-                        if name == os.environ.get("SHOW_TRIPS"):
-                            import traceback
+            def trip():
+                trips[name] = trips.get(name, 0) + 1
+                if name == os.environ.get("SHOW_TRIPS"):
+                    import traceback
 
-                            where = [f"{f.name}:{f.lineno}"
-                                     for f in traceback.extract_stack()[-9:-2]]  # fmt: skip
-                            print("TRIP", " < ".join(reversed(where)))
-                    sent = yield ready
-                    ready = gen.send(sent)
-            except StopIteration as stop:
-                return stop.value
+                    where = [f"{f.name}:{f.lineno}" for f in traceback.extract_stack()[-9:-2]]
+                    print("TRIP", " < ".join(reversed(where)))
+
+            return answer_awaited(gen, trip)
 
         def counted_wait(self, gen, *a, **k):
             if current["name"]:

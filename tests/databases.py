@@ -82,3 +82,23 @@ class PostgresServer:
         name = "t_" + uuid.uuid4().hex[:12]
         self.admin(f"CREATE DATABASE {name}" + (f" TEMPLATE {template}" if template else ""))
         return name
+
+
+def answer_awaited(operation, on_wait):
+    """One of psycopg's operations (a generator it hands to `Connection.wait`), calling
+    `on_wait()` once if it waits for the server's answer: a round trip. BEGIN, COMMIT and the
+    pool's ping count too; an operation psycopg settles locally waits for nothing, and a
+    statement queued in pipeline mode only waits to be written (the pipeline's answers are
+    one wait when it syncs). The tests and bench/request_costs.py count round trips so."""
+    from psycopg.waiting import Wait
+
+    waited = False
+    try:
+        ready = operation.send(None)
+        while True:
+            if ready == Wait.R and not waited:
+                waited = True
+                on_wait()
+            ready = operation.send((yield ready))
+    except StopIteration as stop:
+        return stop.value

@@ -207,25 +207,14 @@ def _waits_for_answers(monkeypatch) -> list[int]:
     if db.engine.dialect.name != "postgresql":
         return []
     import psycopg
-    from psycopg.waiting import Wait
+
+    from tests.databases import answer_awaited
 
     waits: list[int] = []
     plain = psycopg.Connection.wait
 
     def counted(self, gen, *args, **kwargs):
-        def watching():
-            waited = False
-            try:
-                ready = gen.send(None)
-                while True:
-                    if ready == Wait.R and not waited:
-                        waited = True
-                        waits.append(1)
-                    ready = gen.send((yield ready))
-            except StopIteration as stop:
-                return stop.value
-
-        return plain(self, watching(), *args, **kwargs)
+        return plain(self, answer_awaited(gen, lambda: waits.append(1)), *args, **kwargs)
 
     monkeypatch.setattr(psycopg.Connection, "wait", counted)
     return waits
