@@ -122,10 +122,10 @@ def _catch_up(connection) -> bool:
     landing every few milliseconds, some always land during the copy: the WAL never starts
     again and grows for as long as the exam runs, and a commit that grows the file costs
     its fsync twice over (the file's new size is synced with it: 0.35-0.50 ms against
-    0.15-0.20 ms in place, bench/RESULTS.md). FULL holds the write lock while it copies:
-    a few frames here, so a save waits a fraction of a millisecond, once a second; it
-    waits at most 5 ms for the save in flight, and gives up (until the next round) rather
-    than keep saves waiting longer."""
+    0.18-0.25 ms in place, bench/RESULTS.md). FULL holds the write lock while it copies:
+    a few frames here, so a save waits a fraction of a millisecond, once a second. It waits
+    at most 5 ms (for the save in flight, or a page still reading older frames) and then
+    gives up until the next round rather than keep saves waiting longer."""
     connection.execute("PRAGMA busy_timeout=5")
     try:
         busy, frames, copied = connection.execute("PRAGMA wal_checkpoint(FULL)").fetchall()[0]
