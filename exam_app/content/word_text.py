@@ -43,29 +43,22 @@ line, with its first characters, and the whole bank is refused):
   a notice; text anywhere else that is not part of an item is an error.
 
 Pure: no Flask, no database, no python-docx (word_docx.py turns a .docx into these lines;
-word_layouts.py holds the forms each line may take; word_items.py turns each item read into
-a draft and says what is wrong with it). This module reads: which line belongs where.
+word_layouts.py holds the forms each line may take; word_assemble.py answers and builds the
+items once the whole file is read, word_items.py turning each into a draft and saying what is
+wrong with it). This module reads: which line belongs where.
 """
 
 from __future__ import annotations
 
 import re
 
-from .imported import IdAssigner, ImportedBank, build_row, decode_text_upload
+from .imported import IdAssigner, ImportedBank, decode_text_upload
 from .kinds import LABELS
 from .lines import nfkc, split_lines
 from .model import ContentError
-from .word_cases import (
-    CASE_FIELD_RE,
-    CASE_START_RE,
-    WordCase,
-    case_field,
-    case_spec,
-    case_uid,
-    check_case,
-    start_case,
-)
-from .word_items import Item, Section, canonical, draft_of, item_name
+from .word_assemble import assemble
+from .word_cases import CASE_FIELD_RE, CASE_START_RE, WordCase, case_field, case_spec, start_case
+from .word_items import Item, Section
 from .word_keys import ORDINAL_RE, SECTION_KEY_RE, KeyError_, KeyReader, entries, is_key_start
 from .word_layouts import (
     CHOICE,
@@ -145,9 +138,6 @@ class _Reader:
         self.indented = False  # the current line began with spaces (a rubric's level lines)
 
     # -- reporting -------------------------------------------------------------------------
-
-    def report(self, line: int, message: str) -> None:
-        self.result.errors.append(ContentError(self.name, line, message))
 
     def error(self, line: int, text: str, message: str, *, stray: bool = False) -> None:
         """`stray`: a line that belongs to no item; a run of them is reported once."""
@@ -456,53 +446,11 @@ class _Reader:
             section.items.setdefault(item.number, item)
 
     def finish(self) -> None:
+        """The last item closed; keys, checks and building: word_assemble.py."""
         self.close()
-        uids: dict[str, WordCase] = {}
-        for case in self.cases:
-            case.uid = case_uid(case)
-            if case.uid in uids:
-                self.result.errors.append(ContentError(
-                    self.name, case.line,
-                    f"{case.label}与第 {uids[case.uid].line} 行的案例完全相同：删去其中一个",
-                ))  # fmt: skip
-            uids.setdefault(case.uid, case)
-            self.result.errors.extend(check_case(case, self.name))
-        for item in self.items:
-            if item.keyed is not None:
-                self.take_key(item)
-            self.build(item)
-
-    def take_key(self, item: Item) -> None:
-        """The key's answer, unless the item has its own (then they must agree)."""
-        line, answer = item.keyed
-        own = item.answer or (item.reference[0] if item.reference else None)
-        if own is None:
-            if item.kind == "essay":
-                item.reference = [(line, answer)]
-            else:
-                item.answer = (line, answer)
-        elif item.kind == "essay" or canonical(own[1]) != canonical(answer):
-            item.bad = True
-            self.result.errors.append(
-                ContentError(
-                    self.name,
-                    line,
-                    f"第 {item.number} 题「{item.head}」题后已写答案“{excerpt(own[1])}”，"
-                    f"答案部分又写了“{excerpt(answer)}”：只保留一处",
-                )
-            )
-
-    def build(self, item: Item) -> None:
-        draft = draft_of(item, self.topic, self.difficulty, self.key_seen, self.report)
-        if draft is None or item.bad:
-            return
-
-        def where(problem) -> str:
-            return f"{item_name(item)}{problem.field}：{problem.message}"
-
-        spec = build_row(draft, self.name, item.line, self.result, where)
-        if spec is not None:
-            self.pending.append((spec, item.line))
+        self.pending = assemble(self.items, self.cases, self.result, name=self.name,
+                                topic=self.topic, difficulty=self.difficulty,
+                                key_seen=self.key_seen)  # fmt: skip
 
 
 def _block_name(item: Item) -> str:
