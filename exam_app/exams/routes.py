@@ -61,6 +61,9 @@ def start(paper_id: int):
             attempt_id = attempt_service.start(paper, user)
         except ServiceError as e:
             flash(e.message, "error")
+            if paper.status == "published" and utcnow() < paper.opens_at:
+                # Pressed before the window opened (a fast clock): back to the waiting room.
+                return redirect(url_for("exams.notice", paper_id=paper_id))
             return redirect(url_for("exams.index"))
     return redirect(url_for("exams.take", attempt_id=attempt_id))
 

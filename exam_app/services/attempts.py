@@ -32,6 +32,7 @@ from exam_app.services.submission import (  # noqa: F401 (also imported from her
     grace,
     submit,
 )
+from exam_app.web.filters import local_time
 
 # No 0/O/1/I: candidate codes are read aloud and typed by people.
 _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -270,7 +271,7 @@ def start_attempt(paper: Paper, user: User, now: datetime | None = None) -> Atte
     if paper.status != "published":
         raise ServiceError("这份试卷尚未发布或已关闭。")
     if now < paper.opens_at:
-        raise ServiceError("考试尚未开始，请在开放时间内进入。")
+        raise ServiceError(f"考试尚未开始，{local_time(paper.opens_at)} 开考后再点「开始作答」。")
     if now >= paper.closes_at:
         raise ServiceError("考试已经结束，不能再开始作答。")
 

@@ -8,6 +8,7 @@ anywhere near this page.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -68,6 +69,13 @@ class Notice:
 
     def is_open(self, now: datetime) -> bool:
         return self.published and self.opens_at <= now < self.closes_at
+
+    def opens_in(self, now: datetime) -> int | None:
+        """Whole seconds until a published paper opens (rounded up: the button never wakes
+        early); None once it has opened or when it is not published."""
+        if not self.published or now >= self.opens_at:
+            return None
+        return max(1, math.ceil((self.opens_at - now).total_seconds()))
 
     @property
     def item_count(self) -> int:

@@ -40,6 +40,9 @@ class PaperLine:
     def is_open(self, now: datetime) -> bool:
         return self.status == "published" and self.opens_at <= now < self.closes_at
 
+    def is_coming(self, now: datetime) -> bool:
+        return self.status == "published" and now < self.opens_at
+
 
 @dataclass(frozen=True)
 class AttemptLine:
@@ -112,8 +115,8 @@ def _lines(found, now: datetime) -> Rows:
             attempt = _closed(attempt, now)
         if attempt is not None and attempt.paper_id != paper.id and paper.status == "closed":
             continue  # an old version: the row of the version they sat shows it
-        if attempt is None and not (paper.is_open(now) and may_sit):
-            continue
+        if attempt is None and not (may_sit and (paper.is_open(now) or paper.is_coming(now))):
+            continue  # only what they may sit, open now or still to open (the waiting room)
         can_start = (
             paper.is_open(now)
             and may_sit

@@ -76,6 +76,18 @@ def local_time(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
     return value.replace(tzinfo=UTC).astimezone(zone).strftime(fmt)
 
 
+def duration(seconds: int) -> str:
+    """3725 -> 1:02:05, 65 -> 01:05, 90061 -> 1 天 01:01:01: the waiting room's countdown
+    as its script writes it, so the page reads the same before the script runs."""
+    days, rest = divmod(max(0, int(seconds)), 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes, secs = divmod(rest, 60)
+    clock = f"{hours}:{minutes:02d}:{secs:02d}" if hours or days else f"{minutes:02d}:{secs:02d}"
+    if days:
+        clock = f"{days} 天 {hours:02d}:{minutes:02d}:{secs:02d}"
+    return clock
+
+
 def score(value: Decimal | None) -> str:
     """8.50 -> 8.5, 5.00 -> 5: how Chinese score sheets write points."""
     if value is None:
@@ -105,6 +117,7 @@ def init_app(app: Flask) -> None:
     app.add_template_filter(as_typed, "as_typed")
     app.add_template_filter(local_time, "localtime")
     app.add_template_filter(score, "score")
+    app.add_template_filter(duration, "duration")
     app.add_template_filter(criterion_mark, "criterion_mark")
     app.add_template_filter(yuan, "yuan")
     app.add_template_global(escape, "escape")

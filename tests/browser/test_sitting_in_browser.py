@@ -5,6 +5,7 @@ really missing."""
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import timedelta
 
@@ -224,3 +225,43 @@ def test_after_submitting_the_score_comes_first_and_the_items_one_click_away(siz
     assert page.url.endswith("?only=wrong")
     page.get_by_role("link", name="返回成绩概览").first.click()
     expect(page.locator(".result-score")).to_be_visible()
+
+
+def test_the_waiting_room_counts_down_and_wakes_its_button_at_the_opening(sized):
+    """候考: before the window opens 「我的考试」 leads to the notice, whose 开始作答 waits for
+    the server's opening time and then starts without a reload."""
+    page, width = sized, sized.viewport_size["width"]
+    lead = person("lead", Role.LEAD)
+    staff = person("xiaowang", Role.STAFF)
+    paper = sitting_paper(lead)
+    paper.opens_at = utcnow() + timedelta(minutes=2)
+    db.session.commit()
+    page.clock.install()
+    sign_in(page, "xiaowang")
+    expect(page.locator("main")).to_contain_text("待开考")
+    page.get_by_role("link", name="考试须知（候考）").click()
+
+    waiting = page.locator("#waiting")
+    expect(waiting).to_be_visible()
+    expect(page.locator("#opens-countdown")).to_have_text(re.compile(r"^0[12]:\d\d$"))
+    button = page.get_by_role("button", name="开始作答")
+    expect(button).to_be_disabled()
+    assert fits_the_screen(page)
+    if shots := os.environ.get("EXAM_SCREENSHOTS"):
+        page.screenshot(path=f"{shots}/waiting-room-{width}.png", full_page=True)
+    page.clock.fast_forward(60_000)  # a minute on the page's clock: still counting
+    expect(page.locator("#opens-countdown")).to_have_text(re.compile(r"^0[01]:\d\d$"))
+    expect(button).to_be_disabled()
+
+    # The window opens on the server's clock, and the page's reaches zero.
+    db.session.commit()
+    db.session.get(type(paper), paper.id).opens_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    page.clock.fast_forward(61_000)
+    expect(button).to_be_enabled()
+    expect(waiting).to_be_hidden()
+    expect(page.locator("#opened")).to_be_visible()
+    button.click()
+    page.wait_for_selector("#attempt")
+    db.session.commit()
+    assert db.session.scalar(select(Attempt.id).where(Attempt.user_id == staff.id)) is not None

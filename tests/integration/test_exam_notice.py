@@ -138,3 +138,70 @@ def test_a_closed_window_sends_back_to_my_exams(lead, client):
     client.login("s")
     page = client.get(f"/exams/papers/{paper.id}/notice")
     assert page.status_code == 302 and page.headers["Location"].endswith("/exams/")
+
+
+def _coming(lead, minutes: int = 10):
+    """A published paper whose window opens in `minutes`."""
+    paper = _paper(lead)
+    paper.opens_at = utcnow() + timedelta(minutes=minutes)
+    db.session.commit()
+    return paper
+
+
+def test_before_the_window_my_exams_leads_to_the_waiting_room(lead, client):
+    paper = _coming(lead)
+    person("s", Role.STAFF)
+    client.login("s")
+    index = client.get("/exams/").get_data(as_text=True)
+    assert "待开考" in index and "考试须知（候考）" in index and "开始考试" not in index
+    assert f'href="/exams/papers/{paper.id}/notice"' in index
+
+    html = client.get(f"/exams/papers/{paper.id}/notice").get_data(as_text=True)
+    opens_in = int(re.search(r'data-opens-in="(\d+)"', html).group(1))
+    assert 590 <= opens_in <= 600  # the server's seconds, rounded up
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "距开考还有" in text and f"{opens_in // 60:02d}:{opens_in % 60:02d}。" in text
+    assert "notice.js" in html
+    assert "6 题任选 3 题作答" in text  # the rules are there to read while waiting
+    clock = client.get(f"/exams/papers/{paper.id}/opens-in").get_json()
+    assert clock["ok"] and clock["open"] is False and 0 < clock["opens_in"] <= opens_in
+    assert _attempts(paper) == 0
+
+
+def test_pressing_start_before_the_opening_goes_back_to_the_waiting_room(lead, client):
+    paper = _coming(lead, minutes=1)
+    person("s", Role.STAFF)
+    client.login("s")
+    early = client.post(f"/exams/papers/{paper.id}/start")
+    assert early.status_code == 302
+    assert early.headers["Location"].endswith(f"/exams/papers/{paper.id}/notice")
+    text = re.sub(r"<[^>]+>", "", client.get(early.headers["Location"]).get_data(as_text=True))
+    assert "考试尚未开始" in text and "开考后再点「开始作答」" in text
+    assert _attempts(paper) == 0  # and no prepared attempt was handed out early
+
+    paper.opens_at = utcnow() - timedelta(seconds=1)  # the window opens
+    db.session.commit()
+    html = client.get(f"/exams/papers/{paper.id}/notice").get_data(as_text=True)
+    assert "data-opens-in" not in html and "notice.js" not in html
+    assert client.get(f"/exams/papers/{paper.id}/opens-in").get_json() == {
+        "ok": True, "opens_in": 0, "open": True}  # fmt: skip
+    started = client.post(f"/exams/papers/{paper.id}/start")
+    assert "/exams/attempts/" in started.headers["Location"] and _attempts(paper) == 1
+
+
+def test_the_waiting_rooms_clock_is_only_for_those_who_sit_it(lead, client, make_client):
+    paper = _coming(lead)
+    other = _coming(lead)
+    db.session.add(PaperAudience(paper_id=other.id, user_id=lead.id))
+    db.session.commit()
+    person("hr", Role.HR)
+    client.login("hr")
+    assert client.get(f"/exams/papers/{paper.id}/opens-in").status_code == 403
+    person("s", Role.STAFF)
+    web = make_client()
+    web.login("s")
+    assert web.get(f"/exams/papers/{other.id}/opens-in").status_code == 404
+    assert web.get("/exams/papers/999999/opens-in").status_code == 404
+    index = web.get("/exams/").get_data(as_text=True)
+    assert f"/exams/papers/{paper.id}/notice" in index  # theirs, still to open
+    assert f"/exams/papers/{other.id}/notice" not in index  # someone else's: not shown
