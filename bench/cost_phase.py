@@ -61,8 +61,9 @@ def run(port: int, plan: dict, first: int, seconds: float) -> dict:
         index += 1
         for _ in range(5):
             client.request("bare", "GET", "/bench/bare")
-        _r, page = client.request("my exams", "GET", "/exams/")
-        token = _META.search(page).group(1)
+        client.request("my exams", "GET", "/exams/")
+        _r, page = client.request("notice", "GET", f"/exams/papers/{plan['paper_id']}/notice")
+        token = _META.search(page).group(1)  # 开始作答 is the notice's form
         r, _ = client.form(
             "start", f"/exams/papers/{plan['paper_id']}/start", {"csrf_token": token}
         )

@@ -11,12 +11,14 @@ tests/databases.py does), loads the shipped bank, creates the candidates and a p
 app plus a bare view) with gunicorn on 127.0.0.1, and runs, one after the other:
 
   1. cost: one candidate after another, alone on the server (sign in, five bare requests,
-     「我的考试」, start, page, ten saves, submit) for SOLO_SECONDS, timed by bench/cost_phase.py:
+     「我的考试」, the notice, start, page, ten saves, submit) for SOLO_SECONDS, timed by bench/cost_phase.py:
      each request's latency at no load is its own cost, reported as a multiple of the bare
      request of the same phase, from which the report derives what two workers serve at most;
   2. throughput: THROUGHPUT_USERS users calling the bare view back to back, then as many
      candidates saving back to back (same duration): saves/s against bare/s;
-  3. the exam: CANDIDATES users log in, all start within START_WINDOW s, save one answer
+  3. the exam: CANDIDATES users log in and open 「我的考试」 and the 考试须知 (the waiting
+     room; RELOAD_SHARE of them only at their moment), all start within START_WINDOW s
+     (开始作答, then the exam page), save one answer
      every SAVE_EVERY s for SAVE_SECONDS s once all have started, and submit within
      SUBMIT_WINDOW s while the others still save; a few probes call the bare view all
      along. Starts the server could not serve in the window are the "start backlog"; the
@@ -419,6 +421,9 @@ def main() -> None:
     p.add_argument("--save-seconds", type=int, default=60, help="steady saving")
     p.add_argument("--submit-window", type=int, default=30)
     p.add_argument("--save-every", type=float, default=10)
+    p.add_argument("--reload-share", type=float, default=0.1,
+                   help="share of candidates who open 「我的考试」 and the notice only at their "
+                        "moment in the start window (the others wait in the notice)")  # fmt: skip
     p.add_argument("--solo-seconds", type=int, default=20, help="cost phase (0: skip)")
     p.add_argument(
         "--backlog-allowance",
@@ -482,7 +487,8 @@ def main() -> None:
             {"BENCH_T0": f"{t0:.3f}", "BENCH_START_WINDOW": args.start_window,
              "BENCH_SAVE_SECONDS": args.save_seconds, "BENCH_SUBMIT_WINDOW": args.submit_window,
              "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0,
-             "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file},
+             "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file,
+             "BENCH_RELOAD_SHARE": args.reload_share},
         )  # fmt: skip
         runs["exam"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
         if state_file.exists():
