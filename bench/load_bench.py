@@ -58,6 +58,7 @@ VENV_BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-1"
 sys.path.insert(0, str(ROOT))
 
+from bench.cpu_share import CpuSampler  # noqa: E402
 from bench.report import write_results  # noqa: E402
 
 
@@ -322,6 +323,17 @@ class Server:
         self.log.close()
 
 
+def cpu_by_phase(cpu: CpuSampler, t0: float, args, state: dict) -> dict:
+    """Cores used by whom in the exam's windows (Locust's state says when submitting began)."""
+    phases = {"login (the last 30 s)": (t0 - 30, t0),
+              "start window": (t0, t0 + args.start_window)}  # fmt: skip
+    if state.get("submit_opens_after_t0") is not None:
+        opens = t0 + state["submit_opens_after_t0"]
+        phases["steady (its last 30 s)"] = (opens - 30, opens)
+        phases["submit window"] = (opens, opens + args.submit_window)
+    return {name: share for name, (a, b) in phases.items() if (share := cpu.share(a, b))}
+
+
 class RssSampler(threading.Thread):
     def __init__(self, server: Server):
         super().__init__(daemon=True)
@@ -462,6 +474,8 @@ def main() -> None:
         host = f"http://127.0.0.1:{server.port}"
         sampler = RssSampler(server)
         sampler.start()
+        cpu = CpuSampler(server.workers)
+        cpu.start()
         runs = {}
         if args.solo_seconds:
             from bench.cost_phase import run as cost_phase
@@ -494,7 +508,9 @@ def main() -> None:
         if state_file.exists():
             info["exam_state"] = json.loads(state_file.read_text())
         sampler.stopped.set()
+        cpu.stopped.set()
         info["rss"] = sampler.summary()
+        info["cpu"] = cpu_by_phase(cpu, t0, args, info.get("exam_state") or {})
         info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         server.stop()
         server = None

@@ -109,6 +109,8 @@ def _write_state(environment, **_kw) -> None:
             "candidates": CANDIDATES, "started": _Exam.started, "submitted": _Exam.submitted,
             "all_started_after_t0": None if _Exam.all_started_at is None
             else round(_Exam.all_started_at - T0, 1),
+            "submit_opens_after_t0": None if _Exam.all_started_at is None
+            else round(_Exam.submit_opens() - T0, 2),
         }))  # fmt: skip
 
 

@@ -155,6 +155,21 @@ def capacity(info: dict) -> list[str]:
     return lines
 
 
+def cpu(info: dict) -> list[str]:
+    """Who used the cores in each window (bench/cpu_share.py)."""
+    phases = info.get("cpu")
+    if not phases:
+        return []
+    lines = ["", f"### cores used, by whom (of {info['machine']['nproc']}; bench/cpu_share.py)", "",
+             "| window | seconds | app workers | Locust | PostgreSQL | others | steal | idle |",
+             "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for name, c in phases.items():
+        lines.append(f"| {name} | {c['seconds']} | {c['workers']:.2f} | {c['Locust']:.2f} | "
+                     f"{c['PostgreSQL']:.2f} | {c['others']:.2f} | {c['steal']:.2f} | "
+                     f"{c['idle']:.2f} |")  # fmt: skip
+    return lines
+
+
 def _table(rows: list[dict]) -> list[str]:
     lines = ["| endpoint [phase] | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
@@ -180,6 +195,7 @@ def section(db: str, info: dict) -> list[str]:
         if run.get("failures", "").count("\n") > 1:
             lines += ["", "Failures:", "", "```", run["failures"].strip()[:1500], "```"]
     lines += cost(info) + capacity(info)
+    lines += cpu(info)
     checkpoints = info.get("checkpoints")
     if checkpoints is not None:
         lines += ["", "### SQLite checkpoints (background thread, exam_app/database.py)", "",
