@@ -137,11 +137,13 @@ def capacity(info: dict) -> list[str]:
     measured = info.get("cost")
     if not measured:
         return []
-    workers = info["args"]["workers"]
+    # A worker serves one request at a time on one core: more workers than cores only fill
+    # the time the others wait (an fsync, the write queue), never add a core.
+    workers = min(info["args"]["workers"], info["machine"]["nproc"])
     lines = ["", "### capacity from the cost alone", "",
              f"Each request's p50 latency alone (the cost phase) is its cost; {workers} "
-             "workers on the whole machine serve at most workers × 1000 / cost a second (less: "
-             "the load generator shares the cores).", "",
+             "busy workers (at most one per core) serve at most workers × 1000 / cost a second "
+             "(less: the load generator shares the cores).", "",
              "| work | cost alone, ms | at most per s | the issue asks | asked / at most |",
              "| --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
     for label, names, count_arg, seconds_arg in _LOADS:
