@@ -39,6 +39,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shlex
 import shutil
 import signal
@@ -60,6 +61,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.cpu_share import CpuSampler  # noqa: E402
 from bench.report import write_results  # noqa: E402
+from bench.worker_waits import WaitSampler  # noqa: E402
 
 
 def free_port() -> int:
@@ -323,15 +325,54 @@ class Server:
         self.log.close()
 
 
-def cpu_by_phase(cpu: CpuSampler, t0: float, args, state: dict) -> dict:
-    """Cores used by whom in the exam's windows (Locust's state says when submitting began)."""
-    phases = {"login (the last 30 s)": (t0 - 30, t0),
-              "start window": (t0, t0 + args.start_window)}  # fmt: skip
+def windows(t0: float, args, state: dict, flat: dict) -> dict[str, tuple[float, float]]:
+    """The run's windows by name, as (start, end) epoch seconds: the throughput runs
+    (`flat`: their spans), then the exam's (Locust's state says when submitting began)."""
+    phases = {f"throughput: {name}": span for name, span in flat.items()}
+    phases["login (the last 30 s)"] = (t0 - 30, t0)
+    phases["start window"] = (t0, t0 + args.start_window)
     if state.get("submit_opens_after_t0") is not None:
         opens = t0 + state["submit_opens_after_t0"]
         phases["steady (its last 30 s)"] = (opens - 30, opens)
         phases["submit window"] = (opens, opens + args.submit_window)
-    return {name: share for name, (a, b) in phases.items() if (share := cpu.share(a, b))}
+    return phases
+
+
+def by_window(sampler, phases: dict) -> dict:
+    return {name: share for name, (a, b) in phases.items() if (share := sampler.share(a, b))}
+
+
+# A line of the app's request log (exam_app/web/request_log.py): when it ended, what, how long.
+_LOGGED = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) INFO exam_app\.request .*?"
+                     r"endpoint=(\S+) status=\d+ duration_ms=([\d.]+)")  # fmt: skip
+
+
+def inside_the_app(server_log: str, phases: dict) -> dict:
+    """Per window, each endpoint's time inside the app (from Flask's first hook to its last,
+    as the request log measures it): what a request costs there, apart from waiting for a
+    worker and the load generator's own delays, which Locust's figures include."""
+    found = []
+    for line in server_log.splitlines():
+        if m := _LOGGED.match(line):
+            ended = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
+            found.append((ended + int(m.group(2)) / 1000, m.group(3), float(m.group(4))))
+    out = {}
+    for name, (a, b) in phases.items():
+        inside = [(e, d) for t, e, d in found if a <= t < b]
+        if not inside:
+            continue
+        per: dict[str, list[float]] = {}
+        for endpoint, duration in inside:
+            per.setdefault(endpoint, []).append(duration)
+        out[name] = {"seconds": round(b - a, 1), "busy_s": round(sum(d for _, d in inside) / 1000, 2),
+                     "endpoints": {e: _percentiles(v) for e, v in per.items()}}  # fmt: skip
+    return out
+
+
+def _percentiles(values: list[float]) -> dict:
+    values = sorted(values)
+    return {"count": len(values), "p50": values[len(values) // 2],
+            "p95": values[min(len(values) - 1, int(len(values) * 0.95))], "max": values[-1]}  # fmt: skip
 
 
 class RssSampler(threading.Thread):
@@ -378,8 +419,8 @@ class RssSampler(threading.Thread):
 
 
 def locust(host: str, plan_file: Path, csv_prefix: Path, users: int, rate: float, seconds: int,
-           classes: list[str], extra_env: dict) -> tuple[list[dict], str, str]:  # fmt: skip
-    cmd = [
+           classes: list[str], extra_env: dict, nice: int = 0) -> tuple[list[dict], str, str]:  # fmt: skip
+    cmd = ["nice", "-n", str(nice)] * bool(nice) + [
         str(VENV_BIN / "locust"), "-f", str(BENCH / "locustfile.py"), "--headless",
         "--host", host, "-u", str(users), "-r", str(rate), "--run-time", f"{seconds}s",
         "--stop-timeout", "5", "--csv", str(csv_prefix), "--only-summary",
@@ -444,6 +485,13 @@ def main() -> None:
         help="longest wait for starts the server could not serve in the window",
     )
     p.add_argument("--skip-throughput", action="store_true")
+    p.add_argument(
+        "--locust-nice",
+        type=int,
+        default=0,
+        help="run Locust at this niceness (-10: before the server whenever both want a core), "
+        "so the load generator's own delays on the shared cores are not counted as the server's",
+    )
     p.add_argument("--keep", action="store_true", help="keep the work folder")
     p.add_argument("--label", help="results file and section name (default: the database)")
     args = p.parse_args()
@@ -476,7 +524,9 @@ def main() -> None:
         sampler.start()
         cpu = CpuSampler(server.workers)
         cpu.start()
-        runs = {}
+        waits = WaitSampler(server.workers)
+        waits.start()
+        runs, flat = {}, {}
         if args.solo_seconds:
             from bench.cost_phase import run as cost_phase
 
@@ -484,11 +534,16 @@ def main() -> None:
             info["cost"] = cost_phase(server.port, plan, first, args.solo_seconds)
         if not args.skip_throughput:
             for cls in ("BareFlat", "SaveFlat"):
+                began = time.time()
                 rows, cmd, failures = locust(
                     host, plan_file, workdir / cls, args.throughput_users, args.throughput_users,
                     args.throughput_seconds, [cls], {"BENCH_FIRST": args.candidates},
+                    args.locust_nice,
                 )  # fmt: skip
                 runs[cls] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
+                # Its steady part: past Locust's start and ramp, before it stops.
+                label = "the bare view" if cls == "BareFlat" else "saves"
+                flat[label] = (began + 5, began + 5 + args.throughput_seconds - 7)
         spawn_rate = max(10, args.candidates / (args.login_seconds * 0.6))
         t0 = time.time() + args.login_seconds + 3
         seconds = int(t0 - time.time() + args.start_window + args.save_seconds
@@ -503,19 +558,24 @@ def main() -> None:
              "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0,
              "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file,
              "BENCH_RELOAD_SHARE": args.reload_share},
+            args.locust_nice,
         )  # fmt: skip
         runs["exam"] = {"rows": rows, "command": cmd, "failures": failures[:4000]}
         if state_file.exists():
             info["exam_state"] = json.loads(state_file.read_text())
         sampler.stopped.set()
         cpu.stopped.set()
+        waits.stopped.set()
         info["rss"] = sampler.summary()
-        info["cpu"] = cpu_by_phase(cpu, t0, args, info.get("exam_state") or {})
+        phases = windows(t0, args, info.get("exam_state") or {}, flat)
+        info["cpu"] = by_window(cpu, phases)
+        info["waits"] = by_window(waits, phases)
         info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
         server.stop()
         server = None
         server_log = (workdir / "gunicorn.log").read_text()
         info["server_log_tail"] = server_log[-3000:]
+        info["inside_the_app"] = inside_the_app(server_log, phases)
         info["checkpoints"] = checkpoint_summary(server_log)
         info["verify"] = verify(url, plan["paper_id"])
         info["runs"] = runs

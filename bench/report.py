@@ -172,6 +172,39 @@ def cpu(info: dict) -> list[str]:
     return lines
 
 
+def waits(info: dict) -> list[str]:
+    """What the workers were doing in each window (bench/worker_waits.py)."""
+    phases = info.get("waits")
+    if not phases:
+        return []
+    kinds = list(next(iter(phases.values())))
+    lines = ["", "### what the workers were doing, % of samples every 5 ms (bench/worker_waits.py)",
+             "", "| window | " + " | ".join(kinds) + " |", "| --- |" + " ---: |" * len(kinds)]  # fmt: skip
+    for name, share in phases.items():
+        lines.append(f"| {name} | " + " | ".join(f"{share[k]:.1f}" for k in kinds) + " |")
+    return lines
+
+
+def inside(info: dict) -> list[str]:
+    """Each window's requests as the app's request log timed them (load_bench.inside_the_app)."""
+    phases = info.get("inside_the_app")
+    if not phases:
+        return []
+    lines = ["", "### inside the app: the request log's own times (ms; without the wait for a "
+             "worker or the load generator's delays)", "",
+             "| window | the app's time, summed | endpoint | requests | p50 | p95 | max |",
+             "| --- | ---: | --- | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for name, phase in phases.items():
+        ranked = sorted(phase["endpoints"].items(), key=lambda kv: -kv[1]["count"])
+        for n, (endpoint, f) in enumerate(ranked[:6]):
+            workers = info["args"].get("workers", 2)
+            head = (f"| {name} | {phase['busy_s']} s in {phase['seconds']} s × {workers} workers"
+                    if n == 0 else "| |")  # fmt: skip
+            lines.append(f"{head} | {endpoint} | {f['count']} | {f['p50']:.1f} | "
+                         f"{f['p95']:.1f} | {f['max']:.1f} |")  # fmt: skip
+    return lines
+
+
 def _table(rows: list[dict]) -> list[str]:
     lines = ["| endpoint [phase] | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
@@ -197,7 +230,7 @@ def section(db: str, info: dict) -> list[str]:
         if run.get("failures", "").count("\n") > 1:
             lines += ["", "Failures:", "", "```", run["failures"].strip()[:1500], "```"]
     lines += cost(info) + capacity(info)
-    lines += cpu(info)
+    lines += cpu(info) + waits(info) + inside(info)
     checkpoints = info.get("checkpoints")
     if checkpoints is not None:
         lines += ["", "### SQLite checkpoints (background thread, exam_app/database.py)", "",
