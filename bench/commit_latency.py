@@ -22,18 +22,23 @@ import os
 import shutil
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.request_times import percentile  # noqa: E402
+
 FRAME = 24 + 4096  # a WAL frame: its header, then the page
 
 
 def _percentiles(values: list[float]) -> str:
     values = sorted(values)
-    at = lambda q: values[min(len(values) - 1, int(len(values) * q))] * 1000  # noqa: E731
-    return f"{at(0.1):6.3f} {statistics.median(values) * 1000:6.3f} {at(0.9):6.3f}"
+    p10, p90 = (percentile(values, q) * 1000 for q in (0.1, 0.9))
+    return f"{p10:6.3f} {statistics.median(values) * 1000:6.3f} {p90:6.3f}"
 
 
 class _Database:

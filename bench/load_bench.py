@@ -39,7 +39,6 @@ import datetime as dt
 import json
 import os
 import platform
-import re
 import shlex
 import shutil
 import signal
@@ -59,6 +58,7 @@ VENV_BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-1"
 sys.path.insert(0, str(ROOT))
 
+from bench import request_times  # noqa: E402
 from bench.cpu_share import CpuSampler  # noqa: E402
 from bench.report import write_results  # noqa: E402
 from bench.worker_waits import WaitSampler  # noqa: E402
@@ -342,39 +342,6 @@ def by_window(sampler, phases: dict) -> dict:
     return {name: share for name, (a, b) in phases.items() if (share := sampler.share(a, b))}
 
 
-# A line of the app's request log (exam_app/web/request_log.py): when it ended, what, how long.
-_LOGGED = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) INFO exam_app\.request .*?"
-                     r"endpoint=(\S+) status=\d+ duration_ms=([\d.]+)")  # fmt: skip
-
-
-def inside_the_app(server_log: str, phases: dict) -> dict:
-    """Per window, each endpoint's time inside the app (from Flask's first hook to its last,
-    as the request log measures it): what a request costs there, apart from waiting for a
-    worker and the load generator's own delays, which Locust's figures include."""
-    found = []
-    for line in server_log.splitlines():
-        if m := _LOGGED.match(line):
-            ended = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S"))
-            found.append((ended + int(m.group(2)) / 1000, m.group(3), float(m.group(4))))
-    out = {}
-    for name, (a, b) in phases.items():
-        inside = [(e, d) for t, e, d in found if a <= t < b]
-        if not inside:
-            continue
-        per: dict[str, list[float]] = {}
-        for endpoint, duration in inside:
-            per.setdefault(endpoint, []).append(duration)
-        out[name] = {"seconds": round(b - a, 1), "busy_s": round(sum(d for _, d in inside) / 1000, 2),
-                     "endpoints": {e: _percentiles(v) for e, v in per.items()}}  # fmt: skip
-    return out
-
-
-def _percentiles(values: list[float]) -> dict:
-    values = sorted(values)
-    return {"count": len(values), "p50": values[len(values) // 2],
-            "p95": values[min(len(values) - 1, int(len(values) * 0.95))], "max": values[-1]}  # fmt: skip
-
-
 class RssSampler(threading.Thread):
     def __init__(self, server: Server):
         super().__init__(daemon=True)
@@ -575,7 +542,7 @@ def main() -> None:
         server = None
         server_log = (workdir / "gunicorn.log").read_text()
         info["server_log_tail"] = server_log[-3000:]
-        info["inside_the_app"] = inside_the_app(server_log, phases)
+        info["inside_the_app"] = request_times.by_window(server_log, phases)
         info["checkpoints"] = checkpoint_summary(server_log)
         info["verify"] = verify(url, plan["paper_id"])
         info["runs"] = runs

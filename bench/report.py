@@ -186,7 +186,7 @@ def waits(info: dict) -> list[str]:
 
 
 def inside(info: dict) -> list[str]:
-    """Each window's requests as the app's request log timed them (load_bench.inside_the_app)."""
+    """Each window's requests as the app's request log timed them (bench/request_times.py)."""
     phases = info.get("inside_the_app")
     if not phases:
         return []
