@@ -9,9 +9,9 @@ result: six statements whatever the number of items (the claim reads what releas
 of the paper; the statements are in submission_sql.py), and no ORM object at all unless
 answers wait for a reviewer. An all-objective paper's submission (the quarterly exam at
 its rush) sends those statements on the pool's driver connection past the session
-(past_session.py); on PostgreSQL, four statements in two round trips: the claim and the
-items read together, then the scores with their events, the result with its staff-file
-row and the COMMIT (past_session.Transaction.batch, submission_pg.py).
+(past_session.py); on PostgreSQL, three statements in two round trips: the claim and the
+items read together, then one statement for the scores, their events, the result and its
+staff-file row, with the COMMIT (past_session.Transaction.batch, submission_pg.py).
 """
 
 from __future__ import annotations
@@ -178,9 +178,8 @@ def _submit_past_session(attempt_id: int, params: dict, now: datetime, early: _E
         if not items or any(i.needs_review for i in items):  # see _may_be_all_objective
             tx.rollback()
             return None
-        steps = _score_steps(tx.dialect, attempt_id, items, now)
-        tx.batch(steps + _result_steps(tx.dialect, attempt_id, items, now, user_id, max_total,
-                                       of_paper), commit=True)  # fmt: skip
+        tx.batch(_write_steps(tx.dialect, attempt_id, items, now, user_id, max_total, of_paper),
+                 commit=True)  # fmt: skip
     attempt_layouts.forget(attempt_id)
     return True
 
@@ -267,14 +266,14 @@ def _record(connection, attempt_id, items, now, attempt, user_id, max_total, of_
     """The scores, their events, the result (and its staff-file row); True when the caller
     commits them, False when answers wait for reviewers (committed here, the general way)."""
     dialect = connection.dialect
-    _run(connection, _score_steps(dialect, attempt_id, items, now))
     if not items or any(i.needs_review for i in items):
         # Answers wait for reviewers (their marking tasks are opened): the general way.
+        _run(connection, _score_steps(dialect, attempt_id, items, now))
         attempt = attempt or db.session.get(Attempt, attempt_id)
         db.session.expire(attempt)
         finalise_if_graded(attempt, now, items)  # commits
         return False
-    _run(connection, _result_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper))
+    _run(connection, _write_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper))
     return True
 
 
@@ -293,29 +292,34 @@ def _score_steps(dialect, attempt_id, items, now) -> list[tuple]:
     SQLite. A string is SQL in the driver's own terms."""
     if not items:
         return []
-    if dialect.name == "postgresql":  # fewer round trips: submission_pg
+    if dialect.name == "postgresql":  # one statement: submission_pg
         return [submission_pg.scores_and_events(attempt_id, items, now)]
     return [_scores(dialect, items), (sql.EVENTS, {"attempt_id": attempt_id, "now": now})]
 
 
-def _result_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper) -> list[tuple]:
-    """The total, pass or fail, release and the staff-file row, as (statement, parameters)."""
+def _write_steps(dialect, attempt_id, items, now, user_id, max_total, of_paper) -> list[tuple]:
+    """The scores, their events, the total, pass or fail, release and the staff-file row, as
+    (statement, parameters): one statement on PostgreSQL (submission_pg.recorded), four or
+    five on SQLite."""
     paper = _Paper(*of_paper)
     total = sum((i.score for i in items if i.counted), Decimal(0))
     passed = total >= Decimal(paper.pass_mark)
     due = paper.release_due
     result = {"attempt_id": attempt_id, "now": now, "b_total": total, "b_passed": passed,
               "b_status": "released" if due else "graded", "b_released": now if due else None}  # fmt: skip
-    if not (due and paper.kind != "practice"):
-        return [(sql.RESULT, result)]
-    filed = {  # results._file: into the staff file
-        "q_user_id": user_id, "q_quarter": paper.quarter, "q_paper_title": paper.title,
-        "q_total": total, "q_max_total": Decimal(max_total), "q_passed": passed,
-        "q_sections": section_breakdown(None, items), "q_recorded_at": now,
-    }  # fmt: skip
+    filed = None
+    if due and paper.kind != "practice":
+        filed = {  # results._file: into the staff file
+            "q_user_id": user_id, "q_quarter": paper.quarter, "q_paper_title": paper.title,
+            "q_total": total, "q_max_total": Decimal(max_total), "q_passed": passed,
+            "q_sections": section_breakdown(None, items), "q_recorded_at": now,
+        }  # fmt: skip
     if dialect.name == "postgresql":
-        return [(submission_pg.RESULT_AND_FILE, {**result, **filed})]
-    return [(sql.RESULT, result), (sql.FILE, {**filed, "q_attempt_id": attempt_id})]
+        return [submission_pg.recorded(attempt_id, items, now, result, filed)]
+    steps = [*_score_steps(dialect, attempt_id, items, now), (sql.RESULT, result)]
+    if filed is not None:
+        steps.append((sql.FILE, {**filed, "q_attempt_id": attempt_id}))
+    return steps
 
 
 def _scores(dialect, items: list[GradedItem]) -> tuple[str, list]:

@@ -4,14 +4,19 @@ checked, and a submission is graded once either way."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import delete, event, func, select
 
 from exam_app.extensions import db
-from exam_app.models import Attempt, AttemptItem, Role, ScoreEvent, User
+from exam_app.models import Attempt, AttemptItem, QuarterResult, Question, Role, ScoreEvent, User
+from exam_app.models.base import utcnow
 from exam_app.models.sign_in import LoginSession
 from exam_app.services import submission
-from tests.factories import person
+from exam_app.services.paper_sections import add_choice_section, add_fixed_section
+from exam_app.services.papers import create_paper, publish
+from tests.factories import key_response, person
 from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
 
 
@@ -55,8 +60,8 @@ def test_a_submission_is_a_handful_of_statements_graded_once(sitting, make_clien
     r, statements = _submit(web, attempt_id)
     assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt_id}/result")
     verbs = [s.lstrip().split()[0].upper() for s in statements]
-    if db.engine.dialect.name == "postgresql":  # scores with events, result with file
-        assert verbs == ["UPDATE", "SELECT", "WITH", "WITH"], verbs
+    if db.engine.dialect.name == "postgresql":  # claim, items; scores, events, result, file
+        assert verbs == ["UPDATE", "SELECT", "WITH"], verbs
     else:  # items graded before the claim (with the paper's release rule), scores, events,
         # result, file: the write lock from the claim on
         assert verbs == ["SELECT", "UPDATE", "UPDATE", "INSERT", "UPDATE", "INSERT"], verbs
@@ -66,6 +71,58 @@ def test_a_submission_is_a_handful_of_statements_graded_once(sitting, make_clien
     # Pressed again (a second tab): nothing more is written, the result is shown.
     r, _ = _submit(web, attempt_id)
     assert r.status_code == 302 and _state(attempt_id) == ("released", items)
+
+
+def test_a_choice_section_from_the_page_scores_and_files_what_counts(app, make_client):
+    """An all-objective paper with a 任选 section, submitted from the page (the rush's way,
+    past the session; on PostgreSQL scores, events, result and staff file in one statement):
+    the first k answered count, with an event each; the others stay unscored, without one;
+    the staff file has each section at what counted."""
+    lead = person("lead", Role.LEAD)
+    person("s", Role.STAFF)
+    singles = db.session.scalars(
+        select(Question).where(Question.kind == "single").order_by(Question.uid).limit(7)
+    ).all()
+    now = utcnow()
+    paper = create_paper(title="2026年第4季度综合考试", quarter="2026Q4",
+                         opens_at=now - timedelta(minutes=5), closes_at=now + timedelta(days=1),
+                         time_limit_minutes=60, pass_mark="6", created_by=lead)  # fmt: skip
+    add_fixed_section(paper, title="一、单选", question_uids=[singles[0].uid], points="4")
+    add_choice_section(paper, title="二、任选 2 题", question_uids=[q.uid for q in singles[1:]],
+                       choose_count=2, points_each="3")  # fmt: skip
+    publish(paper)
+    web = make_client()
+    web.login("s")
+    web.post(f"/exams/papers/{paper.id}/start")
+    attempt = db.session.scalar(select(Attempt).where(Attempt.paper_id == paper.id))
+    items = sorted(attempt.items, key=lambda i: i.position)
+    answered = [items[0], items[2], items[4], items[5]]  # the choice section's 2nd, 4th, 5th
+    for seq, item in enumerate(answered, 1):
+        r = web.post_json(f"/exams/attempts/{attempt.id}/answers",
+                          {"position": item.position, "response": key_response(item.snapshot),
+                           "seq": seq})  # fmt: skip
+        assert r.json["saved"]
+    r, _ = _submit(web, attempt.id)
+    assert r.status_code == 302 and r.location.endswith(f"/attempts/{attempt.id}/result")
+    db.session.expire_all()
+    stored = sorted(db.session.get(Attempt, attempt.id).items, key=lambda i: i.position)
+    assert [(i.counted, i.score) for i in stored] == [
+        (True, 4),
+        (False, None),
+        (True, 3),
+        (False, None),
+        (True, 3),
+        (False, None),
+        (False, None),
+    ]
+    events = db.session.scalars(
+        select(ScoreEvent.attempt_item_id).join(AttemptItem).where(AttemptItem.attempt_id == attempt.id)
+    ).all()  # fmt: skip
+    assert sorted(events) == sorted(i.id for i in stored if i.counted)
+    filed = db.session.scalar(select(QuarterResult).where(QuarterResult.attempt_id == attempt.id))
+    assert filed.total == 10 and filed.max_total == 10 and filed.passed
+    assert filed.sections == [{"title": "一、单选", "score": "4.00", "max": "4.00"},
+                              {"title": "二、任选 2 题", "score": "6.00", "max": "6.00"}]  # fmt: skip
 
 
 def test_a_closed_session_submits_nothing(sitting):  # noqa: F811
