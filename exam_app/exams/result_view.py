@@ -71,6 +71,18 @@ def summarise(items: list[AttemptItem]) -> ResultSummary:
     return ResultSummary([by_section[k] for k in sorted(by_section)], counts)
 
 
+def summary_of(sections) -> ResultSummary:
+    """The same summary from the database's counts per section (services/result_sections.py),
+    for the page where 交卷 lands: the items themselves are not read there."""
+    summaries, counts = [], dict.fromkeys(OUTCOMES, 0)
+    for s in sections:
+        by_outcome = {"right": s.right, "partial": s.partial, "wrong": s.wrong}
+        summaries.append(SectionSummary(s.position, s.title, s.score, s.max, by_outcome))
+        for key in OUTCOMES:
+            counts[key] += by_outcome[key]
+    return ResultSummary(summaries, counts)
+
+
 def waiting_message(attempt: Attempt) -> str:
     """What a submitted attempt whose result is not out yet is waiting for."""
     if attempt.status == "submitted" and any(i.kind == "essay" for i in attempt.items):

@@ -15,6 +15,7 @@ from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
 from exam_app.services.attempt_events import record_left_page, set_flag
 from exam_app.services.errors import NotAllowed
+from exam_app.services.result_sections import section_outcomes
 from exam_app.services.results import item_feedback, items_for_result_page
 from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
@@ -201,7 +202,7 @@ def result(attempt_id: int):
     deadline = appeal_service.appeal_deadline(attempt)
     summary = None
     if released and not keys_closed:
-        summary = result_view.summarise(items_for_result_page(attempt))
+        summary = result_view.summary_of(section_outcomes(attempt.id))
     return render_template(
         "exams/result.html",
         attempt=attempt,
