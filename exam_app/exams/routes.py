@@ -24,14 +24,15 @@ from exam_app.web.errors import respond
 from exam_app.web.session_user import checked, checks_session_itself
 
 
-def _own_attempt(attempt_id: int) -> Attempt:
-    """Someone else's attempt is a 404, not a 403: its existence is not disclosed."""
-    attempt = db.session.scalar(
-        select(Attempt).where(Attempt.id == attempt_id).options(lazyload(Attempt.user))
-    )  # the user is current_user: joining them again (with their roles) is wasted
-    if attempt is None or attempt.user_id != current_user.id:
+def _own_attempt(attempt_id: int, *also):
+    """Someone else's attempt is a 404, not a 403: its existence is not disclosed.
+    `also`: columns read in the same statement, returned with the attempt as a row."""
+    row = db.session.execute(
+        select(Attempt, *also).where(Attempt.id == attempt_id).options(lazyload(Attempt.user))
+    ).first()  # the user is current_user: joining them again (with their roles) is wasted
+    if row is None or row[0].user_id != current_user.id:
         abort(404)
-    return attempt
+    return row if also else row[0]
 
 
 @bp.route("/")
@@ -179,14 +180,16 @@ def submit(attempt_id: int):
 
 def _finished(attempt_id: int):
     """(this person's attempt, released, keys closed), or where to go instead (still open)."""
-    attempt = _own_attempt(attempt_id)
+    # While another exam of theirs is open, released answers stay folded: an item of this
+    # paper may have been drawn in that one too (read with the attempt: a statement less).
+    attempt, other_open = _own_attempt(
+        attempt_id, practice_service.other_exam_in_progress(current_user.id, attempt_id)
+    )
     attempt_service.close_if_overdue(attempt, utcnow())
     if attempt.status == "in_progress":
         return redirect(url_for("exams.take", attempt_id=attempt.id))
     released = attempt.status == "released"
-    # While another exam of theirs is open, released answers stay folded: an item of this
-    # paper may have been drawn in that one too.
-    keys_closed = released and practice_service.exam_in_progress(current_user)
+    keys_closed = released and other_open
     return attempt, released, keys_closed
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
+from sqlalchemy.orm import aliased
 
 from exam_app.extensions import db
 from exam_app.grading import AUTO_KINDS, score_item
@@ -79,6 +80,17 @@ def exam_in_progress(user: User) -> bool:
             .limit(1)
         )
         is not None
+    )
+
+
+def other_exam_in_progress(user_id: int, attempt_id: int):
+    """exam_in_progress as a column, for a statement that reads one attempt of theirs: whether
+    another is open (the attempt itself is the caller's to look at)."""
+    other = aliased(Attempt)
+    return (
+        exists()
+        .where(other.user_id == user_id, other.status == "in_progress", other.id != attempt_id)
+        .label("other_exam_in_progress")
     )
 
 
