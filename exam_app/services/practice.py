@@ -86,12 +86,14 @@ def exam_in_progress(user: User) -> bool:
 def other_exam_in_progress(user_id: int, attempt_id: int):
     """exam_in_progress as a column, for a statement that reads one attempt of theirs: whether
     another is open (the attempt itself is the caller's to look at)."""
-    other = aliased(Attempt)
     return (
         exists()
-        .where(other.user_id == user_id, other.status == "in_progress", other.id != attempt_id)
+        .where(_other.user_id == user_id, _other.status == "in_progress", _other.id != attempt_id)
         .label("other_exam_in_progress")
     )
+
+
+_other = aliased(Attempt)  # made once: an alias builds a proxy of every column
 
 
 def answer(user: User, question: Question, response: Any, now: datetime | None = None) -> Feedback:
