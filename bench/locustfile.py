@@ -15,8 +15,9 @@ Environment (set by load_bench.py):
 
 User classes (named on Locust's command line):
   Candidate      logs in, opens 「我的考试」 and the 考试须知 (or, one in RELOAD_SHARE, does
-                 so only at its moment), waits for its moment in the start window, starts,
-                 opens the page, saves an answer every BENCH_SAVE_EVERY s, submits at its
+                 so only at its moment), waits for its moment in the start window, starts
+                 (the exam page is the start's answer; after a redirect it is opened),
+                 saves an answer every BENCH_SAVE_EVERY s, submits at its
                  moment in the submission window, then idles. From 开始作答 to the exam
                  page it reports as one "FLOW start to exam page [phase]": what the
                  person waits for
@@ -154,22 +155,33 @@ class _Sitting(FastHttpUser):
             allow_redirects=False,
             catch_response=True,
         ) as r:
-            where = r.headers.get("Location", "")
-            if r.status_code != 302 or "/exams/attempts/" not in where:
+            # A prepared attempt: the exam page is the start's own response (its address in
+            # Content-Location); otherwise a redirect to it.
+            page = _token(r)
+            where = r.headers.get("Content-Location" if page else "Location", "")
+            if r.status_code not in (200, 302) or "/exams/attempts/" not in where:
                 r.failure(f"start: {r.status_code} {where}")
                 return False
         self.attempt = int(where.rstrip("/").rsplit("/", 1)[1])
+        if page:
+            self.token = page
+            self._flow(pressed)
+            return True
         for _ in range(2):  # a page that timed out is loaded again, as a person would
             self.token = _token(self.client.get(f"/exams/attempts/{self.attempt}",
                                                 name="attempt page"))  # fmt: skip
             if self.token is not None:
-                self.environment.events.request.fire(
-                    request_type="FLOW", name=f"start to exam page [{phase(pressed)}]",
-                    response_time=(time.time() - pressed) * 1000, response_length=0,
-                    exception=None, context={},
-                )  # fmt: skip
+                self._flow(pressed)
                 return True
         return False
+
+    def _flow(self, pressed: float) -> None:
+        """From 开始作答 to the exam page shown: what the person waits for."""
+        self.environment.events.request.fire(
+            request_type="FLOW", name=f"start to exam page [{phase(pressed)}]",
+            response_time=(time.time() - pressed) * 1000, response_length=0,
+            exception=None, context={},
+        )  # fmt: skip
 
     def save(self, name: str) -> None:
         position = random.randrange(len(PLAN["responses"])) + 1

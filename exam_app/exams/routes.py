@@ -54,28 +54,36 @@ def index():
 def start(paper_id: int):
     claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
     attempt_id = attempt_service.claim_prepared(paper_id, claim)
-    if attempt_id is None:  # nothing prepared, or something else: the long way, checked
-        user, refusal = checked(claim)
-        if refusal is not None:
-            return refusal
-        paper = db.session.get(Paper, paper_id) or abort(404)
-        try:
-            attempt_id = attempt_service.start(paper, user)
-        except ServiceError as e:
-            flash(e.message, "error")
-            if paper.status == "published" and utcnow() < paper.opens_at:
-                # Pressed before the window opened (a fast clock): back to the waiting room.
-                return redirect(url_for("exams.notice", paper_id=paper_id))
-            return redirect(url_for("exams.index"))
+    if attempt_id is not None:
+        # The exam page in this response, not a redirect to it: at the opening minute a
+        # second request per person is what the whole centre waits for. Its address is
+        # the attempt's (attempt.js puts it in the address bar), so a reload reads it.
+        return _exam_page(claim, attempt_id)
+    # Nothing prepared, or something else: the long way, checked, then to the page.
+    user, refusal = checked(claim)
+    if refusal is not None:
+        return refusal
+    paper = db.session.get(Paper, paper_id) or abort(404)
+    try:
+        attempt_id = attempt_service.start(paper, user)
+    except ServiceError as e:
+        flash(e.message, "error")
+        if paper.status == "published" and utcnow() < paper.opens_at:
+            # Pressed before the window opened (a fast clock): back to the waiting room.
+            return redirect(url_for("exams.notice", paper_id=paper_id))
+        return redirect(url_for("exams.index"))
     return redirect(url_for("exams.take", attempt_id=attempt_id))
 
 
 @bp.route("/attempts/<int:attempt_id>")
 @checks_session_itself(Role.STAFF)
 def take(attempt_id: int):
-    # Read as plain columns (attempt_page.py): a hundred items per candidate at the rush;
-    # the heading's statement checks the session too.
-    claim = current_user._get_current_object()
+    return _exam_page(current_user._get_current_object(), attempt_id)
+
+
+def _exam_page(claim, attempt_id: int):
+    """The exam page, read as plain columns (attempt_page.py): a hundred items per candidate
+    at the rush; the heading's statement checks the session too."""
     attempt, signed_in = attempt_page.head_for_claim(claim, attempt_id)
     if not signed_in:
         return checked(claim)[1]
@@ -88,13 +96,15 @@ def take(attempt_id: int):
     if attempt.status != "in_progress":
         return redirect(url_for("exams.result", attempt_id=attempt_id))
     sections = {s["position"]: s for s in attempt.sections or []}
-    return render_template(
+    page = render_template(
         "exams/take.html",
         attempt=attempt,
         items=attempt_page.items(attempt),
         sections=sections,
         remaining=_remaining(attempt, now),
     )
+    # Where this page lives, also when the start's POST answered with it (RFC 9110 8.7).
+    return page, {"Content-Location": url_for("exams.take", attempt_id=attempt_id)}
 
 
 def _remaining(attempt: Attempt, now) -> int:

@@ -6,6 +6,11 @@
   const root = document.getElementById("attempt");
   if (!root) return;
   const saveUrl = root.dataset.saveUrl;
+  // 开始作答 answers with this page itself (no redirect at the rush): show the attempt's own
+  // address, so a reload or a bookmark reads the page instead of posting the start again.
+  if (root.dataset.pageUrl && window.location.pathname !== root.dataset.pageUrl) {
+    window.history.replaceState(null, "", root.dataset.pageUrl);
+  }
   const storeKey = "exam-pending-" + root.dataset.attempt;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
   const net = document.getElementById("net");

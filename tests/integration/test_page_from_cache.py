@@ -52,11 +52,11 @@ def _questions(html: str) -> str:
 
 
 def test_the_second_page_at_the_start_reads_no_item_rows(app, make_client):
-    attempt_layouts.clear()
-    question_html.forget_pages()
     paper = _objective_paper(person("lead", Role.LEAD))
     first, first_attempt = _sitting(make_client, paper, "a")
     second, second_attempt = _sitting(make_client, paper, "b")
+    attempt_layouts.clear()  # a worker that has drawn no page yet (the starts drew theirs)
+    question_html.forget_pages()
     html_a, built = _view(first, first_attempt.id)
     html_b, cached = _view(second, second_attempt.id)
     assert _reads_rows(built) and not _reads_rows(cached)
@@ -67,6 +67,7 @@ def test_the_second_page_at_the_start_reads_no_item_rows(app, make_client):
         return (
             _questions(html)
             .replace(f"/{attempt_id}/", "/N/")
+            .replace(f'/attempts/{attempt_id}"', '/attempts/N"')
             .replace(f'data-attempt="{attempt_id}"', 'data-attempt="N"')
         )
 

@@ -56,15 +56,28 @@ def _mine(paper, username) -> Attempt | None:
     )
 
 
+def _verbs(statements: list[str]) -> list[str]:
+    return [" ".join(s.split()[:3]).upper() for s in statements]
+
+
 def test_a_start_is_one_statement_once_the_worker_knows_the_paper(open_paper, make_client):
+    """The start's own work: the paper's schedule the first time, then the claim alone; the
+    exam page it answers with reads after it (its heading checks the session again)."""
     first, second = _signed_in(make_client, "a"), _signed_in(make_client, "b")
     r, statements = _start(first, open_paper)
-    assert r.status_code == 302 and len(statements) == 2  # the paper's schedule, the claim
+    assert r.status_code == 200 and _verbs(statements)[:2] == [
+        "SELECT PAPERS.TIME_LIMIT_MINUTES, PAPERS.CLOSES_AT",
+        "UPDATE ATTEMPTS SET",
+    ]
     r, statements = _start(second, open_paper)
-    assert r.status_code == 302 and "/exams/attempts/" in r.location
-    assert len(statements) == 1 and statements[0].lstrip().upper().startswith("UPDATE ATTEMPTS")
+    assert r.status_code == 200 and "/exams/attempts/" in r.headers["Content-Location"]
+    verbs = _verbs(statements)
+    assert verbs[0] == "UPDATE ATTEMPTS SET" and all(v.startswith("SELECT") for v in verbs[1:])
     attempt = _mine(open_paper, "b")
-    assert attempt.status == "in_progress" and r.location.endswith(f"/attempts/{attempt.id}")
+    assert attempt.status == "in_progress"
+    assert r.headers["Content-Location"] == f"/exams/attempts/{attempt.id}"
+    assert attempt.candidate_code in r.get_data(as_text=True)
+    assert r.headers["Cache-Control"] == "no-store"  # a private page, as when read by GET
     assert attempt.deadline_at == attempt.started_at + timedelta(minutes=60)
 
 
@@ -108,11 +121,15 @@ def test_a_paper_changed_after_the_worker_read_it_is_read_again(open_paper, make
     db.session.get(Paper, open_paper.id).time_limit_minutes = 30
     db.session.commit()
     r, _ = _start(_signed_in(make_client, "b"), open_paper)
-    assert r.status_code == 302 and "/exams/attempts/" in r.location
+    assert r.status_code == 302 and "/exams/attempts/" in r.location  # the long way
     attempt = _mine(open_paper, "b")
     assert attempt.deadline_at == attempt.started_at + timedelta(minutes=30)
     r, statements = _start(_signed_in(make_client, "c"), open_paper)
-    assert len(statements) == 2  # read once more, then one statement again
+    # Read once more, then one statement again (and the page's reads after it).
+    assert _verbs(statements)[:2] == [
+        "UPDATE ATTEMPTS SET",
+        "SELECT SIGNED_IN.ID, SIGNED_IN.USERNAME,",
+    ]
 
 
 def test_a_closed_paper_starts_nothing(open_paper, make_client):
