@@ -116,6 +116,8 @@ def test_staff_reads_the_notice_sits_with_the_answer_card_and_submits_a_choice_s
     assert db.session.get(Attempt, attempt_id).prepared_from is not None  # the rush's way
     page.reload()  # reads the page: the same attempt, nothing posted again
     page.wait_for_selector("#attempt")
+    if shots := os.environ.get("EXAM_SCREENSHOTS"):
+        page.screenshot(path=f"{shots}/started-{page.viewport_size['width']}.png")
     assert page.url.endswith(f"/exams/attempts/{attempt_id}")
     db.session.commit()
     assert db.session.scalars(select(Attempt.id).where(Attempt.user_id == staff.id)).all() == [
@@ -227,6 +229,8 @@ def test_after_submitting_the_score_comes_first_and_the_items_one_click_away(siz
     page.goto(f"/exams/attempts/{attempt.id}/result")
     expect(page.locator(".result-score")).to_contain_text("总分 5 / 8")
     assert page.locator(".result-item").count() == 0 and fits_the_screen(page)
+    if shots := os.environ.get("EXAM_SCREENSHOTS"):  # a folder: keep them to look at
+        page.screenshot(path=f"{shots}/result-{page.viewport_size['width']}.png", full_page=True)
     page.get_by_role("link", name="查看逐题答案与解析").click()
     page.wait_for_url(re.compile(r"/result/items$"))
     items = page.locator(".result-item")
