@@ -234,3 +234,12 @@ class KeyReader:
             self.report(number, text, f"答案部分有第 {n} 题，{where}中却没有这一题")
             return None
         return found[0]
+
+
+def several_answers(text: str, least: int = 2) -> bool:
+    """An answer line holding several numbered answers: a section's key, not one answer."""
+    try:
+        found = entries(text)
+    except KeyError_:
+        return True  # a run it cannot count: reported when read as a key
+    return found is not None and len(found) >= least

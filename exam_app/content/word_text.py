@@ -43,9 +43,10 @@ line, with its first characters, and the whole bank is refused):
   a notice; text anywhere else that is not part of an item is an error.
 
 Pure: no Flask, no database, no python-docx (word_docx.py turns a .docx into these lines;
-word_layouts.py holds the forms each line may take; word_assemble.py answers and builds the
-items once the whole file is read, word_items.py turning each into a draft and saying what is
-wrong with it). This module reads: which line belongs where.
+word_layouts.py holds the forms each line may take; word_parts.py what a line adds to its
+section or item; word_assemble.py answers and builds the items once the whole file is read,
+word_items.py turning each into a draft and saying what is wrong with it). This module
+reads: which line belongs where.
 """
 
 from __future__ import annotations
@@ -53,16 +54,14 @@ from __future__ import annotations
 import re
 
 from .imported import IdAssigner, ImportedBank, decode_text_upload
-from .kinds import LABELS
 from .lines import nfkc, split_lines
 from .model import ContentError
 from .word_assemble import assemble
 from .word_cases import CASE_FIELD_RE, CASE_START_RE, WordCase, case_field, case_spec, start_case
 from .word_items import Item, Section
-from .word_keys import ORDINAL_RE, SECTION_KEY_RE, KeyError_, KeyReader, entries, is_key_start
+from .word_keys import SECTION_KEY_RE, KeyReader, is_key_start, several_answers
 from .word_layouts import (
     CHOICE,
-    EACH_RE,
     EXPLAIN_WORDS,
     FIELD_RE,
     GUIDANCE_WORDS,
@@ -72,15 +71,13 @@ from .word_layouts import (
     KIND_NAMES,
     KIND_WORDS,
     NUMBER_RE,
-    OPTION_MARK_RE,
     OPTION_START_RE,
     RUBRIC_WORDS,
     TEXT_PHASES,
-    decimal_points,
     excerpt,
     family,
-    next_letter,
 )
+from .word_parts import add_options, add_rubric_field, block_name, keep, section_of
 
 
 def read_word_text(
@@ -210,29 +207,11 @@ class _Reader:
 
     def heading(self, number: int, text: str, match: re.Match) -> None:
         self.seen_heading = True
-        word, rest = match.group(1), match.group(2) or ""
-        kind = KIND_WORDS.get(word)
-        ordinal = ORDINAL_RE.match(text).group(1)
-        if kind is None:
-            known = "、".join(w for w in KIND_WORDS if w.endswith("题"))
-            self.error(number, text, f"大题题型“{word}”无法识别：可用 {known}")
-            self.section = Section(None, None, None, number, ordinal, text)
-            self.sections.append(self.section)
-            self.case = None
-            return
-        points = per_blank = None
-        for unit, value in EACH_RE.findall(rest):
-            amount = decimal_points(value)
-            if unit == "空":
-                per_blank = amount
-            else:
-                points = amount
         self.case = None
-        self.section = Section(
-            "essay" if kind == "case" else kind, points, per_blank, number, ordinal, text,
-            case=kind == "case",
-        )  # fmt: skip
+        self.section, problem = section_of(number, text, match)
         self.sections.append(self.section)
+        if problem:
+            self.error(number, text, problem)
 
     def piece(self, number: int, text: str) -> None:
         item = self.item
@@ -263,7 +242,7 @@ class _Reader:
                 self.error(
                     number,
                     text,
-                    f"无法判断是第 {n} 题还是上一题{_block_name(item)}中的第 {n} 点："
+                    f"无法判断是第 {n} 题还是上一题{block_name(item)}中的第 {n} 点："
                     "请把题内的分点写成（1）（2）或①②，与题号区分开",
                 )
                 self.start(number, text, n, fam, num.group(4))
@@ -277,7 +256,7 @@ class _Reader:
                     number,
                     text,
                     f"编号 {n} 既不是下一题（应为第 {item.number + 1} 题，与上一题编号写法相同），"
-                    f"也不接着{_block_name(item)}中的编号：请检查题号",
+                    f"也不接着{block_name(item)}中的编号：请检查题号",
                 )
             return
         if (
@@ -350,7 +329,7 @@ class _Reader:
                 text,
                 "前面没有大题标题，无法确定题型：请在题目前写如“一、单项选择题（每题2分）”的标题",
             )
-        elif self.key_seen and _is_key(text, least=1):
+        elif self.key_seen and several_answers(text, least=1):
             self.error(
                 number,
                 text,
@@ -370,7 +349,11 @@ class _Reader:
         if re.fullmatch(f"{RUBRIC_WORDS}|{GUIDANCE_WORDS}", label):
             self.rubric_field(number, text, label, rest)
             return
-        if not re.fullmatch(EXPLAIN_WORDS, label) and item.kind != "essay" and _is_key(rest):
+        if (
+            not re.fullmatch(EXPLAIN_WORDS, label)
+            and item.kind != "essay"
+            and several_answers(rest)
+        ):
             self.start_key(number, rest, item.section)  # "答案：1.B 2.C" ends a section
             return
         if re.fullmatch(EXPLAIN_WORDS, label):
@@ -391,46 +374,17 @@ class _Reader:
             item.answer = (number, rest)
 
     def rubric_field(self, number: int, text: str, label: str, rest: str) -> None:
-        """评分标准 / 评分说明: the lines below belong to it until the next part or item."""
-        item = self.item
-        assert item is not None
-        guidance = bool(re.fullmatch(GUIDANCE_WORDS, label))
-        if item.kind != "essay":
-            self.error(number, text, f"只有简答题和案例题才写“{label}”")
-            return
-        if item.guidance if guidance else item.rubric_line:
-            self.error(number, text, f"“{label}”重复：一道题只写一次")
-            return
-        item.phase = "guidance" if guidance else "rubric"
-        if not guidance:
-            item.rubric_line = number
-        if rest:
-            item.block().append((number, rest))
+        assert self.item is not None
+        if problem := add_rubric_field(self.item, number, label, rest):
+            self.error(number, text, problem)
 
     def keep(self, item: Item, number: int, text: str) -> None:
-        """A line of an item's text block; a rubric's indented lines (levels) keep their indent."""
-        indent = "  " if item.phase == "rubric" and self.indented else ""
-        item.block().append((number, indent + text))
+        keep(item, number, text, self.indented)
 
     def options(self, number: int, text: str) -> None:
-        item = self.item
-        assert item is not None
-        item.phase = "options"
-        marks = [(0, OPTION_START_RE.match(text))]
-        expected = next_letter(nfkc(marks[0][1].group(1)))
-        for mark in OPTION_MARK_RE.finditer(text, marks[0][1].end()):
-            if nfkc(mark.group(1)) == expected:
-                marks.append((mark.start(), mark))
-                expected = next_letter(expected)
-        for n, (_start, mark) in enumerate(marks):
-            end = marks[n + 1][0] if n + 1 < len(marks) else len(text)
-            letter = nfkc(mark.group(1))
-            want = LABELS[len(item.options)]
-            if letter != want:
-                self.error(number, text, f"选项字母应为 {want}（选项从 A 起依次编号）")
-                return
-            body = text[mark.end() : end].strip(" \t\u3000")
-            item.options.append((number, letter, body))
+        assert self.item is not None
+        if problem := add_options(self.item, number, text):
+            self.error(number, text, problem)
 
     # -- items -----------------------------------------------------------------------------
 
@@ -451,17 +405,3 @@ class _Reader:
         self.pending = assemble(self.items, self.cases, self.result, name=self.name,
                                 topic=self.topic, difficulty=self.difficulty,
                                 key_seen=self.key_seen)  # fmt: skip
-
-
-def _block_name(item: Item) -> str:
-    names = {"stem": "题干", "explanation": "解析", "rubric": "评分标准", "guidance": "评分说明"}
-    return names.get(item.phase, "参考答案")
-
-
-def _is_key(text: str, least: int = 2) -> bool:
-    """An answer line holding several numbered answers: a section's key, not one answer."""
-    try:
-        found = entries(text)
-    except KeyError_:
-        return True  # a run it cannot count: reported when read as a key
-    return found is not None and len(found) >= least
