@@ -83,6 +83,9 @@ def exam_in_progress(user: User) -> bool:
     )
 
 
+_other = aliased(Attempt)  # made once: an alias builds a proxy of every column
+
+
 def other_exam_in_progress(user_id: int, attempt_id: int):
     """exam_in_progress as a column, for a statement that reads one attempt of theirs: whether
     another is open (the attempt itself is the caller's to look at)."""
@@ -91,9 +94,6 @@ def other_exam_in_progress(user_id: int, attempt_id: int):
         .where(_other.user_id == user_id, _other.status == "in_progress", _other.id != attempt_id)
         .label("other_exam_in_progress")
     )
-
-
-_other = aliased(Attempt)  # made once: an alias builds a proxy of every column
 
 
 def answer(user: User, question: Question, response: Any, now: datetime | None = None) -> Feedback:
