@@ -89,10 +89,19 @@ def answer_awaited(operation, on_wait):
     `on_wait()` once if it waits for the server's answer: a round trip. BEGIN, COMMIT and the
     pool's ping count too; an operation psycopg settles locally waits for nothing, and a
     statement queued in pipeline mode only waits to be written (the pipeline's answers are
-    one wait when it syncs). The tests and bench/request_costs.py count round trips so."""
+    one wait when it syncs). The tests and bench/request_costs.py count round trips so.
+
+    A pipeline's sync (or the end of its block) is one round trip however the answers come
+    in: psycopg reads them during its read-or-write waits while it still writes the queue,
+    so a client slowed by a busy machine finds them there and never waits for reading
+    alone. Counting only those waits made the count timing-dependent."""
+    from psycopg._pipeline_base import BasePipeline  # its generators: private, checked here
     from psycopg.waiting import Wait
 
-    waited = False
+    syncs = (BasePipeline._sync_gen.__code__, BasePipeline._exit_gen.__code__)
+    waited = getattr(operation, "gi_code", None) in syncs
+    if waited:
+        on_wait()
     try:
         ready = operation.send(None)
         while True:
