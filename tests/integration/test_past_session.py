@@ -4,6 +4,7 @@ pool usable and are seen by the engine's statement listeners."""
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from decimal import Decimal
 
@@ -242,6 +243,73 @@ def test_a_batch_is_one_round_trip_in_a_request(app, idle, monkeypatch):
     if db.engine.dialect.name == "postgresql":
         assert (first, len(waits)) == (1, 2)
     assert _position_and_name(uid) == ("值班长", "批量改名")
+
+
+def _slowed(operation):
+    """psycopg's operation with the client late to each wait, as on a busy machine: by the
+    time it looks at the socket the server has answered whatever it was sent."""
+    try:
+        ready = operation.send(None)
+        while True:
+            time.sleep(0.02)
+            ready = operation.send((yield ready))
+    except StopIteration as stop:
+        return stop.value
+
+
+def test_a_slow_client_counts_a_pipelines_sync_as_one_round_trip(app, idle, monkeypatch):
+    """The answers of a pipeline reach a late client while it still writes, so it never
+    waits for reading alone: its sync is still one round trip (databases.answer_awaited),
+    or the count would depend on how busy the machine is."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite: no round trips")
+    import psycopg
+
+    from tests.databases import answer_awaited
+
+    _web, user, _attempt, _item = idle
+    uid = user.id
+    db.session.commit()
+    waits: list[int] = []
+    plain = psycopg.Connection.wait
+
+    def counted(self, gen, *args, **kwargs):
+        return plain(self, _slowed(answer_awaited(gen, lambda: waits.append(1))), *args, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "wait", counted)
+    with app.test_request_context(), past_session.transaction(db.engine) as tx:
+        tx.batch([(_move, {"u": uid, "p": "慢客户端"}), (_rename, {"u": uid, "n": "慢客户端"})],
+                 commit=True)  # fmt: skip
+    assert len(waits) == 1
+    assert _position_and_name(uid) == ("慢客户端", "慢客户端")
+
+
+def test_a_statements_column_description_is_read_once(app, idle, monkeypatch):
+    """psycopg builds `cursor.description` anew at each access (tens of µs for a wide row):
+    past_session reads it once per statement, to make its converters, not at every call."""
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's description is a C attribute: nothing to save")
+    import psycopg
+
+    _web, user, _attempt, _item = idle
+    statement = select(User.name, User.position).where(User.id == bindparam("u"))
+    with app.test_request_context():
+        past_session.read(db.engine, statement, {"u": user.id})  # converters made here
+        reads: list[int] = []
+        described = psycopg.Cursor.description
+
+        def counted(cursor):
+            reads.append(1)
+            return described.__get__(cursor)
+
+        monkeypatch.setattr(psycopg.Cursor, "description", property(counted))
+        for _ in range(3):
+            rows = past_session.read(db.engine, statement, {"u": user.id})
+            assert rows == [(user.name, user.position)]
+            with past_session.transaction(db.engine) as tx:
+                assert tx.execute(statement, {"u": user.id}).all() == rows
+                assert tx.execute(_rename, {"u": user.id, "n": user.name}).rowcount == 1
+    assert reads == []
 
 
 def test_a_failed_statement_in_a_batch_keeps_nothing_and_the_pool_goes_on(app, idle):
