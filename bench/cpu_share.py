@@ -13,8 +13,6 @@ import threading
 import time
 from pathlib import Path
 
-import psutil
-
 _TICK = os.sysconf("SC_CLK_TCK")
 
 
@@ -45,6 +43,8 @@ class CpuSampler(threading.Thread):
         self.seen: dict[int, tuple[str, float]] = {}  # pid -> (group, last cpu seconds)
 
     def _groups(self) -> dict[str, float]:
+        import psutil  # bench/requirements.lock; the window arithmetic below needs none
+
         workers = {p.pid for p in self.workers()}
         for proc in psutil.process_iter(["pid", "name", "cmdline"]):
             pid, name = proc.info["pid"], proc.info["name"] or ""

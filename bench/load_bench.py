@@ -58,7 +58,7 @@ VENV_BIN = Path(sys.executable).parent
 PASSWORD = "bench-password-1"
 sys.path.insert(0, str(ROOT))
 
-from bench import request_times  # noqa: E402
+from bench import request_times, timeline  # noqa: E402
 from bench.cpu_share import CpuSampler  # noqa: E402
 from bench.report import write_results  # noqa: E402
 from bench.worker_waits import WaitSampler  # noqa: E402
@@ -338,6 +338,14 @@ def windows(t0: float, args, state: dict, flat: dict) -> dict[str, tuple[float, 
     return phases
 
 
+def start_timeline(t0, start_window, timeline_file, server_log, cpu, waits, queue) -> list[dict]:
+    """The start window second by second (bench/timeline.py), up to the last start served."""
+    sent = json.loads(timeline_file.read_text())  # 15 s past the window: its TIMELINE_AFTER
+    rows = timeline.by_second(t0, int(start_window + 15), sent, server_log, cpu, waits, queue)
+    last = max((r["second"] for r in rows if r["starts_done"]), default=start_window)
+    return [r for r in rows if r["second"] <= last + 1]
+
+
 def by_window(sampler, phases: dict) -> dict:
     return {name: share for name, (a, b) in phases.items() if (share := sampler.share(a, b))}
 
@@ -520,7 +528,10 @@ def main() -> None:
         seconds = int(t0 - time.time() + args.start_window + args.save_seconds
                       + args.submit_window + args.backlog_allowance + 8)  # fmt: skip
         probes = 4
+        queue = timeline.AcceptQueue(server.port, t0 - 1, t0 + args.start_window + 15)
+        queue.start()
         state_file = workdir / "exam-state.json"
+        timeline_file = workdir / "exam-timeline.json"
         rows, cmd, failures = locust(
             host, plan_file, workdir / "exam", args.candidates + probes, spawn_rate, seconds,
             ["Candidate", "BareProbe"],
@@ -528,6 +539,7 @@ def main() -> None:
              "BENCH_SAVE_SECONDS": args.save_seconds, "BENCH_SUBMIT_WINDOW": args.submit_window,
              "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0,
              "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file,
+             "BENCH_TIMELINE": timeline_file,
              "BENCH_RELOAD_SHARE": args.reload_share},
             args.locust_nice,
         )  # fmt: skip
@@ -537,6 +549,7 @@ def main() -> None:
         sampler.stopped.set()
         cpu.stopped.set()
         waits.stopped.set()
+        queue.stopped.set()
         info["rss"] = sampler.summary()
         phases = windows(t0, args, info.get("exam_state") or {}, flat)
         info["cpu"] = by_window(cpu, phases)
@@ -548,6 +561,9 @@ def main() -> None:
         info["server_log_tail"] = server_log[-3000:]
         info["inside_the_app"] = request_times.by_window(server_log, phases)
         info["checkpoints"] = checkpoint_summary(server_log)
+        if timeline_file.exists():
+            info["timeline"] = start_timeline(t0, args.start_window, timeline_file, server_log,
+                                              cpu, waits, queue)  # fmt: skip
         info["verify"] = verify(url, plan["paper_id"])
         info["runs"] = runs
     finally:

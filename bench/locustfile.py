@@ -12,6 +12,9 @@ Environment (set by load_bench.py):
   BENCH_RELOAD_SHARE  share of candidates who open 「我的考试」 and the 考试须知 at their
                   moment in the start window; the others wait in the 考试须知 (the
                   waiting room) from their sign-in and only press 开始作答 then
+  BENCH_TIMELINE  JSON file written at the end: every request sent from a second before
+                  the start window to TIMELINE_AFTER s after it, as [sent, name, ms], so
+                  the window can be read second by second (bench/timeline.py)
 
 User classes (named on Locust's command line):
   Candidate      logs in, opens 「我的考试」 and the 考试须知 (or, one in RELOAD_SHARE, does
@@ -59,6 +62,8 @@ RELOAD_SHARE = float(os.environ.get("BENCH_RELOAD_SHARE", "0.1"))
 _next = itertools.count(int(os.environ.get("BENCH_FIRST", "0")))
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _SEQ = itertools.count(1)
+TIMELINE_AFTER = 15.0
+_timeline: list[tuple[float, str, float]] = []
 
 
 class _Exam:
@@ -103,8 +108,18 @@ def phase(now: float | None = None) -> str:
     return "submit window"
 
 
+@events.request.add_listener
+def _record(name, response_time, start_time=None, **_kw) -> None:
+    # FLOW events carry no start_time: the person pressed 开始作答 response_time ago.
+    sent = start_time if start_time is not None else time.time() - response_time / 1000
+    if T0 - 1 <= sent < T0 + START_WINDOW + TIMELINE_AFTER:
+        _timeline.append((round(sent, 3), name, round(response_time, 1)))
+
+
 @events.quitting.add_listener
 def _write_state(environment, **_kw) -> None:
+    if timeline := os.environ.get("BENCH_TIMELINE"):
+        Path(timeline).write_text(json.dumps(_timeline, ensure_ascii=False))
     if state := os.environ.get("BENCH_STATE"):
         Path(state).write_text(json.dumps({
             "candidates": CANDIDATES, "started": _Exam.started, "submitted": _Exam.submitted,

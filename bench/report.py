@@ -222,6 +222,32 @@ def inside(info: dict) -> list[str]:
     return lines
 
 
+def start_seconds(info: dict) -> list[str]:
+    """The start window second by second (bench/timeline.py)."""
+    rows = info.get("timeline")
+    if not rows:
+        return []
+
+    def f(value, fmt="{:.2f}"):
+        return "" if value is None else fmt.format(value)
+
+    lines = ["", "### the start window, second by second (bench/timeline.py)", "",
+             "Requests by the second Locust sent them; the app's time and the cores by the "
+             "second they were spent. Second 0 is the opening.", "",
+             "| s | starts sent | starts served | 开始作答 → page p50 / p95 ms | bare probe, "
+             "longest ms | other requests sent | app time, s (of 2 workers) | workers | Locust "
+             "| PostgreSQL | idle | workers waiting for a request, % | listen queue, most |",
+             "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
+    for r in rows:
+        lines.append(f"| {r['second']} | {r['starts_sent']} | {r['starts_done']} | "
+                     f"{f(r['flow_p50'], '{:.0f}')} / {f(r['flow_p95'], '{:.0f}')} | "
+                     f"{f(r['bare_max'], '{:.0f}')} | {r['others_sent']} | {r['app_s']:.2f} | "
+                     f"{f(r['workers'])} | {f(r['locust'])} | {f(r['postgresql'])} | "
+                     f"{f(r['idle'])} | {f(r['waiting_pct'], '{:.0f}')} | "
+                     f"{f(r.get('accept_queue'), '{}')} |")  # fmt: skip
+    return lines
+
+
 def _table(rows: list[dict]) -> list[str]:
     lines = ["| endpoint [phase] | requests | errors | req/s | p50 ms | p95 ms | p99 ms | max ms |",
              "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
@@ -247,7 +273,7 @@ def section(db: str, info: dict) -> list[str]:
         if run.get("failures", "").count("\n") > 1:
             lines += ["", "Failures:", "", "```", run["failures"].strip()[:1500], "```"]
     lines += cost(info) + capacity(info)
-    lines += cpu(info) + waits(info) + inside(info)
+    lines += cpu(info) + waits(info) + inside(info) + start_seconds(info)
     checkpoints = info.get("checkpoints")
     if checkpoints is not None:
         lines += ["", "### SQLite checkpoints (background thread, exam_app/database.py)", "",
