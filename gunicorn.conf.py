@@ -2,13 +2,14 @@
 
 Every setting can be overridden from the environment (GUNICORN_* below) or the command line.
 
-Worker class: sync by default. Requests are short (an autosave is one small transaction) and
-CPU-bound in Python once the database answers, so threads in one process would contend for
-the GIL while adding a second database connection per worker; sync workers use both cores
-with no shared state. One slow client cannot hold a sync worker for long because the
-timeout below kills it, and in production a buffering proxy (nginx) sits in front. Set
-GUNICORN_THREADS > 1 to get gthread (e.g. when exposed without a proxy, so slow phones
-uploading over a bad network do not tie up whole workers).
+Worker class: sync by default (gunicorn's, closing at once: exam_app/gunicorn_worker.py).
+Requests are short (an autosave is one small transaction) and CPU-bound in Python once the
+database answers, so threads in one process would contend for the GIL while adding a second
+database connection per worker; sync workers use both cores with no shared state. One slow
+client cannot hold a sync worker for long because the timeout below kills it, and in
+production a buffering proxy (nginx) sits in front. Set GUNICORN_THREADS > 1 to get gthread
+(e.g. when exposed without a proxy, so slow phones uploading over a bad network do not tie
+up whole workers).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # (2 x cores) + 1 is gunicorn's rule of thumb for sync workers.
 workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
-worker_class = "gthread" if threads > 1 else "sync"
+# gunicorn's sync worker without its wait for the client to hang up after each response
+# (exam_app/gunicorn_worker.py); the name ends in SyncWorker, so `--threads 4` on the
+# command line still switches to gthread as it does for "sync".
+worker_class = "gthread" if threads > 1 else "exam_app.gunicorn_worker.PromptCloseSyncWorker"
 
 # A request that takes half a minute is stuck (a save is milliseconds): kill and replace it.
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
