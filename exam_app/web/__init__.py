@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from exam_app.web import (
+    csrf_memo,
     errors,
     favicon,
     filters,
@@ -34,6 +35,7 @@ def init_app(app: Flask) -> None:
     password_change.init_app(app)  # after the user is known, before any page
     filters.init_app(app)
     url_memo.init_app(app)
+    csrf_memo.init_app(app)  # after flask-wtf's CSRFProtect (create_app)
     menu.init_app(app)
     errors.init_app(app)
     form_messages.init_app(app)
