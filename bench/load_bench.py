@@ -340,8 +340,9 @@ def windows(t0: float, args, state: dict, flat: dict) -> dict[str, tuple[float, 
 
 def start_timeline(t0, start_window, timeline_file, server_log, cpu, waits, queue) -> list[dict]:
     """The start window second by second (bench/timeline.py), up to the last start served."""
-    sent = json.loads(timeline_file.read_text())  # 15 s past the window: its TIMELINE_AFTER
-    rows = timeline.by_second(t0, int(start_window + 15), sent, server_log, cpu, waits, queue)
+    sent = json.loads(timeline_file.read_text())
+    rows = timeline.by_second(t0, start_window + timeline.AFTER, sent, server_log, cpu, waits,
+                              queue)  # fmt: skip
     last = max((r["second"] for r in rows if r["starts_done"]), default=start_window)
     return [r for r in rows if r["second"] <= last + 1]
 
@@ -528,7 +529,7 @@ def main() -> None:
         seconds = int(t0 - time.time() + args.start_window + args.save_seconds
                       + args.submit_window + args.backlog_allowance + 8)  # fmt: skip
         probes = 4
-        queue = timeline.AcceptQueue(server.port, t0 - 1, t0 + args.start_window + 15)
+        queue = timeline.AcceptQueue(server.port, t0 - 1, t0 + args.start_window + timeline.AFTER)
         queue.start()
         state_file = workdir / "exam-state.json"
         timeline_file = workdir / "exam-timeline.json"
@@ -539,7 +540,7 @@ def main() -> None:
              "BENCH_SAVE_SECONDS": args.save_seconds, "BENCH_SUBMIT_WINDOW": args.submit_window,
              "BENCH_SAVE_EVERY": args.save_every, "BENCH_PROBES": probes, "BENCH_FIRST": 0,
              "BENCH_CANDIDATES": args.candidates, "BENCH_STATE": state_file,
-             "BENCH_TIMELINE": timeline_file,
+             "BENCH_TIMELINE": timeline_file, "BENCH_TIMELINE_AFTER": timeline.AFTER,
              "BENCH_RELOAD_SHARE": args.reload_share},
             args.locust_nice,
         )  # fmt: skip

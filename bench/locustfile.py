@@ -13,8 +13,8 @@ Environment (set by load_bench.py):
                   moment in the start window; the others wait in the 考试须知 (the
                   waiting room) from their sign-in and only press 开始作答 then
   BENCH_TIMELINE  JSON file written at the end: every request sent from a second before
-                  the start window to TIMELINE_AFTER s after it, as [sent, name, ms], so
-                  the window can be read second by second (bench/timeline.py)
+                  the start window to BENCH_TIMELINE_AFTER s after it, as [sent, name, ms],
+                  so the window can be read second by second (bench/timeline.py)
 
 User classes (named on Locust's command line):
   Candidate      logs in, opens 「我的考试」 and the 考试须知 (or, one in RELOAD_SHARE, does
@@ -62,7 +62,7 @@ RELOAD_SHARE = float(os.environ.get("BENCH_RELOAD_SHARE", "0.1"))
 _next = itertools.count(int(os.environ.get("BENCH_FIRST", "0")))
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _SEQ = itertools.count(1)
-TIMELINE_AFTER = 15.0
+TIMELINE_AFTER = float(os.environ.get("BENCH_TIMELINE_AFTER", "0"))
 _timeline: list[tuple[float, str, float]] = []
 
 

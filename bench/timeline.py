@@ -14,6 +14,8 @@ import time
 
 from bench.request_times import logged, percentile
 
+AFTER = 15  # seconds past the window that Locust records (it reads BENCH_TIMELINE_AFTER)
+
 
 class AcceptQueue(threading.Thread):
     """How many connections wait in the server's listen queue for a worker to accept them,
@@ -54,13 +56,13 @@ def by_second(t0: float, seconds: int, sent: list, server_log: str, cpu, waits,
               queue: AcceptQueue | None = None) -> list[dict]:  # fmt: skip
     """One row per second from one before t0: `sent` is Locust's [sent at, name, ms]."""
     ended = logged(server_log)
+    done = [at + ms / 1000 for at, name, ms in sent if name.startswith("start [")]
     rows = []
     for n in range(-1, seconds):
         a, b = t0 + n, t0 + n + 1
         here = [(name, ms) for at, name, ms in sent if a <= at < b]
         flows = [ms for name, ms in here if name.startswith("start to exam page")]
         starts = [name for name, _ in here if name.startswith("start [")]
-        done = [at + ms / 1000 for at, name, ms in sent if name.startswith("start [")]
         bare = [ms for name, ms in here if name.startswith("bare")]
         app = sum(ms for at, _endpoint, ms in ended if a <= at < b) / 1000
         cores = cpu.share(a - 0.25, b + 0.25) or {}  # half-second samples: take three
