@@ -245,10 +245,11 @@ def read_alone(statement, params: dict) -> list:
     return db.session.connection().execute(statement, params).all()
 
 
-def run_alone(statement, params: dict):
+def run_alone(statement, params: dict, *, durable: bool = True):
     """Execute one statement that is a whole transaction by itself (autosave's UPDATE, the
     start's claim), committed before this returns; the result is read within. Returns
-    (rowcount, first row or None).
+    (rowcount, first row or None). `durable=False` lets the commit return before the disk
+    has it, past the session only (past_session.write says when that is safe).
 
     Past the session when it holds nothing (past_session.py): on SQLite BEGIN IMMEDIATE,
     the statement and COMMIT; on PostgreSQL the statement alone on a connection in
@@ -256,7 +257,7 @@ def run_alone(statement, params: dict):
     and COMMIT as two more, each a wait on a server that shares the machine). Else in the
     request's session (SQLite), or alone on a connection of its own (PostgreSQL)."""
     if session_idle():
-        return past_session.write(db.engine, statement, params)
+        return past_session.write(db.engine, statement, params, durable=durable)
     if db.engine.dialect.name == "sqlite":
         result = db.session.connection().execute(statement, params)
         outcome = result.rowcount, (result.first() if result.returns_rows else None)

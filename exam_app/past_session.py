@@ -14,7 +14,8 @@ and postgres_trips.py's checks stay the engine's:
   PostgreSQL connection in autocommit in a request, see postgres_trips.py);
 - `write`: one statement that is a whole transaction, committed before it returns (what
   `database.run_alone` promises): BEGIN IMMEDIATE … COMMIT on SQLite, the statement alone
-  in autocommit on PostgreSQL (one round trip);
+  in autocommit on PostgreSQL (one round trip). `durable=False`: its COMMIT does not wait
+  for the disk (see `write`);
 - `transaction`: a few statements that are one transaction (a submission). Its `batch`
   sends several at once: on PostgreSQL in one round trip (psycopg's pipeline mode), with
   the BEGIN before them and the COMMIT after them when asked, where each would otherwise
@@ -187,10 +188,16 @@ class Transaction:
     callers use of them (rows by position). `alone=True`: one statement that is its own
     transaction (`write`)."""
 
-    def __init__(self, engine, *, alone: bool = False):
+    def __init__(self, engine, *, alone: bool = False, durable: bool = True):
         self.engine, self.dialect = engine, engine.dialect
         self._sqlite = engine.dialect.name == "sqlite"
         self._alone = alone
+        # durable=False: the COMMIT returns once the database has it, before the disk does
+        # (only `write` asks it, see there). PostgreSQL: SET LOCAL, sent with the first
+        # statements and ended by the transaction itself. SQLite: the connection's level,
+        # lowered before BEGIN and put back after the COMMIT (the pool keeps connections).
+        self._no_wait = not durable
+        self._sync_level = None  # SQLite: the level to put back
         self._pooled = self._cursor = None
         self._done = False
         self._begin = False  # PostgreSQL in a request: BEGIN not sent yet
@@ -205,6 +212,9 @@ class Transaction:
                 self._queue = write_queue.for_database(self.engine.url.database)
                 if self._queue is not None:
                     self._queue.__enter__()
+                if self._no_wait:  # SQLite changes it only outside a transaction
+                    self._sync_level = self._cursor.execute("PRAGMA synchronous").fetchone()[0]
+                    self._cursor.execute("PRAGMA synchronous=NORMAL")
                 self._run("BEGIN IMMEDIATE", (), lambda: self._cursor.execute("BEGIN IMMEDIATE"))
             elif self._connection.autocommit and not self._alone:  # in a request
                 self._begin = True  # sent with the first statements (see batch)
@@ -212,10 +222,23 @@ class Transaction:
             # the statement alone in autocommit is its own transaction.
         except BaseException:
             self._cursor.close()
+            self._put_sync_back()
             self._pooled.close()
             self._leave_queue()
             raise
         return self
+
+    def _put_sync_back(self) -> None:
+        """SQLite: the connection's own level again, before the pool hands it to a save; if
+        that fails the connection is thrown away, never kept at the lower level."""
+        if self._sync_level is None:
+            return
+        level, self._sync_level = self._sync_level, None
+        try:
+            self._connection.execute(f"PRAGMA synchronous={int(level)}")
+        except BaseException:
+            self._pooled.invalidate()
+            raise
 
     def _leave_queue(self) -> None:
         if self._queue is not None:
@@ -251,7 +274,7 @@ class Transaction:
         COMMITTED with a snapshot of its own); an error in one raises and leaves nothing
         of the transaction kept."""
         rendered = [self._render(statement, params) for statement, params in steps]
-        if self._sqlite or not (self._begin or commit or len(rendered) > 1):
+        if self._sqlite or not (self._begin or commit or len(rendered) > 1 or self._no_wait):
             out = [self._one(self._cursor, step) for step in rendered]
             if commit:
                 self._finish("COMMIT")
@@ -282,6 +305,10 @@ class Transaction:
             if self._begin:
                 self._begin = False  # sent (or the connection is broken: see __exit__)
                 connection.execute("BEGIN")
+            if self._no_wait:  # in the transaction, before its first statement
+                self._no_wait = False
+                self._tell_listeners(_NO_WAIT, None, False)
+                connection.execute(_NO_WAIT)
             for cursor, step in zip(cursors, rendered, strict=True):
                 self._tell_listeners(step.sql, step.values, step.many)
                 (cursor.executemany if step.many else cursor.execute)(step.sql, step.values)
@@ -335,6 +362,12 @@ class Transaction:
             self._pooled.invalidate()  # a COMMIT or ROLLBACK that failed: state unknown
             if kind is None:
                 raise
+        else:
+            try:
+                self._put_sync_back()
+            except BaseException:
+                if kind is None:
+                    raise
         finally:
             self._pooled.close()
             self._leave_queue()
@@ -344,10 +377,26 @@ def transaction(engine) -> Transaction:
     return Transaction(engine)
 
 
-def write(engine, statement, params: dict) -> tuple[int, tuple | None]:
-    """(rowcount, the first row it returned or None), committed before this returns."""
-    with Transaction(engine, alone=True) as tx:
-        done = tx.execute(statement, params)
+# PostgreSQL, this transaction only: its COMMIT does not wait for the WAL to reach the disk.
+_NO_WAIT = "SET LOCAL synchronous_commit TO OFF"
+
+
+def write(engine, statement, params: dict, *, durable: bool = True) -> tuple[int, tuple | None]:
+    """(rowcount, the first row it returned or None), committed before this returns.
+
+    durable=False: committed, visible to every other request, but the COMMIT does not wait
+    for the disk (SQLite `synchronous=NORMAL`, PostgreSQL `synchronous_commit=off`), so a
+    power cut in the next moments may take it back; the database stays consistent. It is
+    made durable by the next durable commit of anyone: SQLite's WAL and PostgreSQL's WAL
+    are one log written in order, and syncing a later commit syncs everything before it.
+    Only for a write whose loss leaves things as they were before it and takes nothing
+    that a durable write after it could rest on (the start's claim: attempts.py)."""
+    if durable:
+        with Transaction(engine, alone=True) as tx:
+            done = tx.execute(statement, params)
+    else:  # PostgreSQL: BEGIN, SET LOCAL, the statement, COMMIT in one round trip
+        with Transaction(engine, durable=False) as tx:
+            done = tx.batch([(statement, params)], commit=True)[0]
     return done.rowcount, done.first()
 
 

@@ -88,6 +88,9 @@ def _exam_page(claim, attempt_id: int):
     if not signed_in:
         return checked(claim)[1]
     if attempt is None:
+        if (paper_id := attempt_service.prepared_paper(attempt_id, claim.id)) is not None:
+            flash("本场考试尚未开始作答，请点击「开始作答」。", "warning")  # a start lost
+            return redirect(url_for("exams.notice", paper_id=paper_id))
         abort(404)
     now = utcnow()
     if attempt.status == "in_progress" and now > attempt.deadline_at + grace():

@@ -221,7 +221,11 @@ def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = No
               "b_closes": closes, "b_deadline": min(now + timedelta(minutes=limit), closes),
               **claim.params}  # fmt: skip
     try:
-        _count, row = run_alone(_CLAIM_SIGNED_IN, params)
+        # Its commit does not wait for the disk (a durable commit cost as much as the rest
+        # of the start, bench/RESULTS.md): lost in a power cut, the attempt is prepared
+        # again, drawn as before, and 开始作答 starts it anew; every answer saved after it
+        # is a durable commit later in the same log, which makes the start durable first.
+        _count, row = run_alone(_CLAIM_SIGNED_IN, params, durable=False)
     except IntegrityError:  # started on the spot meanwhile (see _claim_prepared)
         row = None
     if row is None:
@@ -229,6 +233,19 @@ def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = No
         _schedules.pop(paper_id, None)  # read again next time, in case it changed
         return None
     return row[0]
+
+
+def prepared_paper(attempt_id: int, user_id: int) -> int | None:
+    """The paper of an attempt prepared for this person and not started: what the address
+    of a start lost in a power cut leads to (claim_prepared), so the page can send them
+    back to 开始作答 instead of answering that there is no such exam."""
+    return db.session.scalar(
+        select(Attempt.paper_id).where(
+            Attempt.id == attempt_id,
+            Attempt.status == "prepared",
+            Attempt.reserved_for_id == user_id,
+        )
+    )
 
 
 def _claim_prepared(paper: Paper, user: User, now: datetime) -> int | None:

@@ -19,6 +19,7 @@ from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem
 from exam_app.models.base import utcnow
 from exam_app.services import attempt_layouts
+from exam_app.services.attempts import prepared_paper
 from exam_app.services.errors import ServiceError
 from exam_app.services.responses import check_response
 from exam_app.services.sign_in import SessionClaim, open_session_clause
@@ -135,7 +136,9 @@ def _save(layout, attempt_id, user_id, position, response, seq, now, claim) -> S
     if layout is not None and layout.cached and layout.user_id != user_id:
         raise _StaleLayout
     if layout is None or layout.user_id != user_id:
-        _refuse(claim, ServiceError("没有这场考试。", status=404))
+        if claim is not None:
+            claim.verify()  # before telling anything of the attempt
+        raise _missing(attempt_id, user_id)
     if layout.status != "in_progress" or now > layout.deadline_at + grace():
         if layout.cached:  # never refuse on what may be stale: ask the database
             raise _StaleLayout
@@ -189,6 +192,15 @@ def _save(layout, attempt_id, user_id, position, response, seq, now, claim) -> S
         _refuse_late(attempt_id, now, claim)
     return SaveResult(saved=False, seq=kept.save_seq, saved_at=kept.saved_at,
                       deadline_at=layout.deadline_at)  # fmt: skip
+
+
+def _missing(attempt_id: int, user_id: int) -> ServiceError:
+    """Someone else's attempt, or none, reads as missing; theirs prepared and not started is
+    a start a power cut took back (attempts.claim_prepared): the page reloads, which leads
+    to 开始作答, and its answers kept in the browser are sent again after it."""
+    if prepared_paper(attempt_id, user_id) is not None:
+        return SaveRefused("本场考试尚未开始作答，请在考试须知中重新点击「开始作答」。", "prepared")
+    return ServiceError("没有这场考试。", status=404)
 
 
 def _refuse_late(attempt_id: int, now: datetime, claim: SessionClaim | None = None) -> NoReturn:

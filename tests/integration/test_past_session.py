@@ -333,3 +333,45 @@ def test_a_failed_statement_in_a_batch_keeps_nothing_and_the_pool_goes_on(app, i
         with past_session.transaction(db.engine) as tx:
             tx.batch([(_rename, {"u": uid, "n": "之后"})], commit=True)
     assert _position_and_name(uid) == (before[0], "之后")
+
+
+def _sync_level() -> str:
+    """The level the pool's connections commit at (SQLite: 2 is FULL; PostgreSQL: on)."""
+    sql = "PRAGMA synchronous" if db.engine.dialect.name == "sqlite" else "SHOW synchronous_commit"
+    with db.engine.connect() as connection:
+        return str(connection.exec_driver_sql(sql).scalar())
+
+
+@pytest.mark.parametrize("in_request", [True, False], ids=["request", "command"])
+def test_a_write_that_need_not_wait_commits_in_one_trip_and_leaves_the_level(
+    app, idle, monkeypatch, in_request
+):
+    """durable=False (the start's claim): stored and committed as any write, on PostgreSQL
+    in one round trip in a request (BEGIN, SET LOCAL, the statement, COMMIT); the pool's
+    connections commit durably afterwards, also after a refused one."""
+    _web, user, attempt, _item = idle
+    uid = user.id
+    one, two = sorted(i.id for i in attempt.items)[:2]
+    taken = db.session.get(AttemptItem, two).position
+    db.session.commit()
+    level = _sync_level()
+    assert level in ("2", "on")
+    waits = _waits_for_answers(monkeypatch)
+    collide = (
+        update(AttemptItem)
+        .where(AttemptItem.id == bindparam("b_id"))
+        .values(position=bindparam("b_position"))
+    )
+    with app.test_request_context() if in_request else app.app_context():
+        count, _row = past_session.write(db.engine, _move, {"u": uid, "p": "组长"}, durable=False)
+        trips = len(waits)
+        with pytest.raises(IntegrityError):
+            past_session.write(db.engine, collide, {"b_id": one, "b_position": taken},
+                               durable=False)  # fmt: skip
+    assert count == 1 and _position_and_name(uid)[0] == "组长"
+    if db.engine.dialect.name == "postgresql" and in_request:
+        assert trips == 1
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, one).position != taken
+    db.session.commit()
+    assert _sync_level() == level
