@@ -60,7 +60,10 @@ SAVE_EVERY = float(os.environ.get("BENCH_SAVE_EVERY", "10"))
 CANDIDATES = int(os.environ.get("BENCH_CANDIDATES", "0"))
 RELOAD_SHARE = float(os.environ.get("BENCH_RELOAD_SHARE", "0.1"))
 _next = itertools.count(int(os.environ.get("BENCH_FIRST", "0")))
-_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+# The form token is in every page's <head> (its first kilobyte): read there, in bytes, not by
+# decoding the whole page (0.3 ms for the exam page's 100 KB, on the server's own cores).
+_META = re.compile(rb'<meta name="csrf-token" content="([^"]+)"')
+_HEAD = 4096
 _SEQ = itertools.count(1)
 TIMELINE_AFTER = float(os.environ.get("BENCH_TIMELINE_AFTER", "0"))
 _timeline: list[tuple[float, str, float]] = []
@@ -131,8 +134,8 @@ def _write_state(environment, **_kw) -> None:
 
 
 def _token(page) -> str | None:
-    match = _META.search(page.text or "") if page.status_code == 200 else None
-    return match.group(1) if match else None
+    match = _META.search(page.content or b"", 0, _HEAD) if page.status_code == 200 else None
+    return match.group(1).decode("ascii") if match else None
 
 
 class _Sitting(FastHttpUser):
