@@ -6,9 +6,9 @@ session each also paid for the session's bookkeeping (a transaction object, a co
 checked out and back, an execution context, the result's machinery): on SQLite more than
 the database took to run it, as much as the fsync of a save's commit (bench/RESULTS.md).
 Here a statement is compiled once by SQLAlchemy, its parameters and results go through
-the same type processing SQLAlchemy applies (dates, scores, JSON, booleans), and it runs on
-a connection from the engine's own pool, so the pragmas, the pool's life, the fork rules
-and postgres_trips.py's checks stay the engine's:
+the same type processing SQLAlchemy applies (dates, scores, JSON, booleans; driver_sql.py),
+and it runs on a connection from the engine's own pool, so the pragmas, the pool's life,
+the fork rules and postgres_trips.py's checks stay the engine's:
 
 - `read`: one SELECT, a consistent read by itself (SQLite's implicit read transaction; a
   PostgreSQL connection in autocommit in a request, see postgres_trips.py);
@@ -27,11 +27,6 @@ engine's `before_cursor_execute` listeners see each statement, so whatever count
 statements (the tests, bench/request_costs.py) still counts these. The callers send a
 statement here only while the request's session holds no transaction (`database.
 session_idle`): a write here would otherwise wait on the session's own locks.
-
-`_bind_processors` is SQLAlchemy's own table of parameter converters (private, as its
-execution context reads it); tests/integration/test_past_session.py runs the same
-statements both ways on both databases and compares what is stored and read, so a change
-in SQLAlchemy shows there.
 """
 
 from __future__ import annotations
@@ -43,98 +38,8 @@ from typing import Any
 from sqlalchemy import exc
 
 from exam_app import write_queue
+from exam_app.driver_sql import Prepared, converted, prepared_for, sql_and_values
 from exam_app.postgres_trips import ALONE  # no BEGIN before a statement that is alone
-
-
-@dataclass
-class _Prepared:
-    compiled: Any  # SQLAlchemy's compiled statement
-    expands: bool  # IN (…) lists and literal parameters: rendered per call
-    to_driver: dict[str, Callable[[Any], Any]]
-    types: tuple  # the result columns' types, for this database
-    # Per result column, its converter (None: as the driver gives it), made at the first
-    # rows: PostgreSQL's depend on the type the server says it sent.
-    from_driver: tuple[Callable[[Any], Any] | None, ...] | None = None
-    # IN lists and literals whose values the statement itself holds (none come with the
-    # call) render the same every time: the SQL, the parameters' order and those values,
-    # kept from the first call (rendering them cost more than the query on SQLite).
-    expanded: tuple[str, Any, dict] | None = None
-    expanding_names: frozenset = frozenset()
-
-
-# By database kind and the statement itself (a module constant: kept alive, so its id is
-# never another's).
-_prepared: dict[tuple[str, Any], _Prepared] = {}
-
-
-def _prepared_for(statement, dialect) -> _Prepared:
-    return _prepared.get((dialect.name, statement)) or _prepare(statement, dialect)
-
-
-def _prepare(statement, dialect) -> _Prepared:
-    compiled = statement.compile(dialect=dialect)
-    columns = getattr(statement, "selected_columns", None)
-    if columns is None:  # INSERT/UPDATE/DELETE: their RETURNING columns, if any
-        columns = getattr(statement, "exported_columns", ())
-    late = compiled.literal_execute_params | compiled.post_compile_params
-    prepared = _Prepared(
-        compiled,
-        bool(late),
-        dict(compiled._bind_processors),
-        tuple(c.type.dialect_impl(dialect) for c in columns),
-        expanding_names=frozenset(compiled.bind_names[b] for b in late),
-    )
-    if len(_prepared) > 256:  # more statements than the app has: someone builds them per call
-        _prepared.clear()
-    _prepared[(dialect.name, statement)] = prepared
-    return prepared
-
-
-def _sql_and_values(prepared: _Prepared, params: dict) -> tuple[str, Any]:
-    compiled, convert = prepared.compiled, prepared.to_driver
-    constant: dict = {}
-    if prepared.expands and (prepared.expanded is None or prepared.expanding_names & params.keys()):
-        state = compiled.construct_expanded_state(params)
-        convert = {**convert, **state.processors}
-        given, order, sql = state.parameters, state.positiontup, state.statement
-        if not prepared.expanding_names & params.keys():  # all the statement's own: keep
-            plain = compiled.construct_params(params).keys()
-            fixed = {n: convert[n](v) if n in convert else v
-                     for n, v in given.items() if n not in plain}  # fmt: skip
-            prepared.expanded = (sql, order, fixed)
-    elif prepared.expands:
-        sql, order, constant = prepared.expanded
-        given = compiled.construct_params(params)
-    else:
-        given, order, sql = compiled.construct_params(params), compiled.positiontup, compiled.string
-    if order is None:  # named parameters (psycopg's pyformat)
-        values = {n: convert[n](v) if n in convert else v for n, v in given.items()}
-        return sql, {**values, **constant}
-    return sql, [constant[n] if n in constant else convert[n](given[n]) if n in convert
-                 else given[n] for n in order]  # fmt: skip
-
-
-def _converted(prepared: _Prepared, rows: list, cursor, dialect) -> list[tuple]:
-    if not rows:
-        return []
-    if prepared.from_driver is None:  # the columns' driver types: read once per statement
-        description = cursor.description
-        if len(description) != len(prepared.types):
-            raise RuntimeError("the statement's columns and the rows read do not line up")
-        prepared.from_driver = tuple(
-            kind.result_processor(dialect, column[1])
-            for kind, column in zip(prepared.types, description, strict=True)
-        )
-    pairs = [(i, f) for i, f in enumerate(prepared.from_driver) if f is not None]
-    if not pairs:
-        return [tuple(row) for row in rows]
-    out = []
-    for row in rows:
-        values = list(row)
-        for i, convert in pairs:
-            values[i] = convert(values[i])
-        out.append(tuple(values))
-    return out
 
 
 def _has_rows(cursor, sqlite: bool) -> bool:
@@ -159,7 +64,7 @@ _IN_TRANSACTION, _ALONE_CONTEXT = _Context(False), _Context(True)
 class _Step:
     """One statement of a batch, rendered for the driver."""
 
-    prepared: _Prepared | None  # None: SQL in the driver's own terms (exec_driver_sql)
+    prepared: Prepared | None  # None: SQL in the driver's own terms (exec_driver_sql)
     sql: str
     values: Any
     many: bool = False  # a list of rows: an executemany
@@ -318,8 +223,8 @@ class Transaction:
     def _render(self, statement, params) -> _Step:
         if isinstance(statement, str):
             return _Step(None, statement, params, isinstance(params, list))
-        prepared = _prepared_for(statement, self.dialect)
-        return _Step(prepared, *_sql_and_values(prepared, params))
+        prepared = prepared_for(statement, self.dialect)
+        return _Step(prepared, *sql_and_values(prepared, params))
 
     def _one(self, cursor, step: _Step) -> Rows:
         self._tell_listeners(step.sql, step.values, step.many)
@@ -331,7 +236,7 @@ class Transaction:
         # All rows fetched first: SQLite counts RETURNING's rows only then.
         rows = cursor.fetchall() if _has_rows(cursor, self._sqlite) else []
         if step.prepared is not None:
-            rows = _converted(step.prepared, rows, cursor, self.dialect)
+            rows = converted(step.prepared, rows, cursor, self.dialect)
         return Rows(cursor.rowcount, rows)
 
     def rollback(self) -> None:
@@ -402,8 +307,8 @@ def write(engine, statement, params: dict, *, durable: bool = True) -> tuple[int
 
 def read(engine, statement, params: dict) -> list[tuple]:
     """The statement's rows, each a tuple of values converted as SQLAlchemy converts them."""
-    prepared = _prepared_for(statement, engine.dialect)
-    sql, values = _sql_and_values(prepared, params)
+    prepared = prepared_for(statement, engine.dialect)
+    sql, values = sql_and_values(prepared, params)
     pooled = engine.raw_connection()
     try:
         cursor = pooled.driver_connection.cursor()
@@ -411,7 +316,7 @@ def read(engine, statement, params: dict) -> list[tuple]:
             for listener in engine.dispatch.before_cursor_execute:
                 listener(None, cursor, sql, values, _IN_TRANSACTION, False)
             cursor.execute(sql, values)
-            return _converted(prepared, cursor.fetchall(), cursor, engine.dialect)
+            return converted(prepared, cursor.fetchall(), cursor, engine.dialect)
         except engine.dialect.loaded_dbapi.Error as error:
             dbapi_error = engine.dialect.loaded_dbapi.Error
             raise exc.DBAPIError.instance(sql, values, error, dbapi_error) from error

@@ -44,9 +44,9 @@ def _mine(paper, username) -> Attempt:
     )
 
 
-def _first_item(attempt) -> AttemptItem:
+def _first_item(attempt_id: int) -> AttemptItem:
     return db.session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt.id, AttemptItem.position == 1)
+        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == 1)
     )
 
 
@@ -66,7 +66,7 @@ def test_the_start_does_not_wait_for_the_disk_and_a_save_does(open_paper, make_c
     claim = [n for n, (verb, _level) in enumerate(start) if verb == "UPDATE ATTEMPTS SET"]
     assert len(claim) == 1
     attempt = _mine(open_paper, "a")
-    item = _first_item(attempt)
+    item = _first_item(attempt.id)
     r, save = _sent(web, "post_json", f"/exams/attempts/{attempt.id}/answers",
                     _save_body(item, 1))  # fmt: skip
     assert r.status_code == 200 and r.json["saved"], r.json
@@ -108,14 +108,12 @@ def lost_start(open_paper, make_client):  # noqa: F811
 
 def test_a_save_after_a_lost_start_says_to_start_again(lost_start):
     web, _paper, attempt_id, _drawn = lost_start
-    item = db.session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == 1)
-    )
+    item = _first_item(attempt_id)
     r = web.post_json(f"/exams/attempts/{attempt_id}/answers", _save_body(item, 5))
     # 409: the page keeps the answer in the browser and reloads (attempt.js)
     assert r.status_code == 409 and r.json["status"] == "prepared"
     assert "尚未开始作答" in r.json["error"]
-    assert _first_item(db.session.get(Attempt, attempt_id)).response is None
+    assert _first_item(attempt_id).response is None
 
 
 def test_the_page_after_a_lost_start_leads_to_the_start_and_the_same_attempt(lost_start):
@@ -136,8 +134,6 @@ def test_someone_else_still_reads_a_missing_exam(lost_start, make_client):
     _web, _paper, attempt_id, _drawn = lost_start
     other = _signed_in(make_client, "b")
     assert other.get(f"/exams/attempts/{attempt_id}").status_code == 404
-    item = db.session.scalar(
-        select(AttemptItem).where(AttemptItem.attempt_id == attempt_id, AttemptItem.position == 1)
-    )
+    item = _first_item(attempt_id)
     r = other.post_json(f"/exams/attempts/{attempt_id}/answers", _save_body(item, 5))
     assert r.status_code == 404 and r.json["error"] == "没有这场考试。"
