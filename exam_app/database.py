@@ -272,6 +272,17 @@ def run_alone(statement, params: dict, *, durable: bool = True):
         return result.rowcount, (result.first() if result.returns_rows else None)
 
 
+def run_alone_then_read(statement, params: dict, reading, *, durable: bool = True):
+    """run_alone, then `reading`, a SELECT with the same parameters that sees what it
+    committed: (rowcount, first row or None, the SELECT's rows). Past the session on
+    PostgreSQL the SELECT follows the COMMIT in the same round trip (the start's claim and
+    the exam page's heading: one wait on the server instead of two)."""
+    if session_idle():
+        return past_session.write_and_read(db.engine, statement, params, reading, durable=durable)
+    count, row = run_alone(statement, params, durable=durable)
+    return count, row, read_alone(reading, params)
+
+
 def configure(app: Flask) -> None:
     """Before the engine is made. A server connection can go stale (PostgreSQL restarted);
     `postgres_trips` notices that without the round trip `pool_pre_ping` would cost on

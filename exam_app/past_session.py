@@ -170,28 +170,36 @@ class Transaction:
         executemany, a dict one execution."""
         self.batch([(sql, params)])
 
-    def batch(self, steps: list[tuple[Any, Any]], *, commit: bool = False) -> list[Rows]:
+    def batch(
+        self, steps: list[tuple[Any, Any]], *, commit: bool = False, then: list[tuple] = ()
+    ) -> list[Rows]:
         """Each (statement, parameters) in order, their rows by step; a statement given as
         a string is in the driver's own terms (`exec_driver_sql`). `commit=True` ends the
-        transaction with them. On PostgreSQL they go in one round trip (pipeline mode):
-        a later statement does not wait for an earlier one's answer, so each must not
-        depend on what an earlier one returns (they still run in order, each at READ
-        COMMITTED with a snapshot of its own); an error in one raises and leaves nothing
-        of the transaction kept."""
-        rendered = [self._render(statement, params) for statement, params in steps]
+        transaction with them, and `then`'s statements run after the COMMIT, each by itself,
+        seeing what it committed (their rows follow the steps'). On PostgreSQL they all go
+        in one round trip (pipeline mode): a later statement does not wait for an earlier
+        one's answer, so each must not depend on what an earlier one returns (they still
+        run in order, each at READ COMMITTED with a snapshot of its own); an error in one
+        raises and leaves nothing of the transaction kept."""
+        if then and not commit:
+            raise ValueError("`then` runs after the COMMIT: commit=True")
+        rendered = [self._render(statement, params) for statement, params in (*steps, *then)]
         if self._sqlite or not (self._begin or commit or len(rendered) > 1 or self._no_wait):
-            out = [self._one(self._cursor, step) for step in rendered]
+            out = [self._one(self._cursor, step) for step in rendered[: len(steps)]]
             if commit:
                 self._finish("COMMIT")
-            return out
+            return out + [self._one(self._cursor, step) for step in rendered[len(steps) :]]
         connection = self._connection
-        cursors = [self._cursor, *(connection.cursor() for _ in rendered[1:])]
-        # In a request the transaction is ours (autocommit, our BEGIN): its COMMIT can go in
-        # the pipeline too; outside one psycopg began it and ends it (tests, commands).
+        # In a request the transaction is ours (autocommit, our BEGIN): its COMMIT, and what
+        # follows it, can go in the pipeline too; outside one psycopg began it and ends it
+        # (tests, commands), so `then` waits for that.
         ours = connection.autocommit
+        later = [] if ours else rendered[len(steps) :]
+        rendered = rendered[: len(rendered) - len(later)]
+        cursors = [self._cursor, *(connection.cursor() for _ in rendered[1:])]
         try:
             self._run(rendered[0].sql, rendered[0].values,
-                      lambda: self._pipeline(cursors, rendered, commit and ours))  # fmt: skip
+                      lambda: self._pipeline(cursors, rendered, len(steps), commit and ours))  # fmt: skip
             out = [
                 self._fetched(cursor, step) for cursor, step in zip(cursors, rendered, strict=True)
             ]
@@ -200,11 +208,13 @@ class Transaction:
                 cursor.close()
         if commit and not ours:  # outside a request psycopg began it: its own commit
             self._finish("COMMIT")
+            out += [self._one(self._cursor, step) for step in later]
         elif commit:
             self._done = True
         return out
 
-    def _pipeline(self, cursors, rendered: list[_Step], commit: bool) -> None:
+    def _pipeline(self, cursors, rendered: list[_Step], steps: int, commit: bool) -> None:
+        """The first `steps` statements, the COMMIT if asked, then the rest."""
         connection = self._connection
         with connection.pipeline():  # sends and waits once, when the block ends
             if self._begin:
@@ -214,10 +224,12 @@ class Transaction:
                 self._no_wait = False
                 self._tell_listeners(_NO_WAIT, None, False)
                 connection.execute(_NO_WAIT)
-            for cursor, step in zip(cursors, rendered, strict=True):
+            for n, (cursor, step) in enumerate(zip(cursors, rendered, strict=True)):
+                if n == steps and commit:
+                    connection.execute("COMMIT")
                 self._tell_listeners(step.sql, step.values, step.many)
                 (cursor.executemany if step.many else cursor.execute)(step.sql, step.values)
-            if commit:
+            if commit and steps == len(rendered):
                 connection.execute("COMMIT")
 
     def _render(self, statement, params) -> _Step:
@@ -303,6 +315,19 @@ def write(engine, statement, params: dict, *, durable: bool = True) -> tuple[int
         with Transaction(engine, durable=False) as tx:
             done = tx.batch([(statement, params)], commit=True)[0]
     return done.rowcount, done.first()
+
+
+def write_and_read(engine, statement, params: dict, reading, *, durable: bool = True):
+    """`write`, then `reading`, a SELECT with the same parameters that sees what was
+    committed: (rowcount, the first row written or None, the SELECT's rows). On PostgreSQL
+    BEGIN, the statement, COMMIT and the SELECT are one round trip. On SQLite `read` after
+    `write`, once the writers' queue is let go (a read needs no turn in it)."""
+    if engine.dialect.name == "sqlite":
+        count, row = write(engine, statement, params, durable=durable)
+        return count, row, read(engine, reading, params)
+    with Transaction(engine, durable=durable) as tx:
+        done, seen = tx.batch([(statement, params)], commit=True, then=[(reading, params)])
+    return done.rowcount, done.first(), seen.all()
 
 
 def read(engine, statement, params: dict) -> list[tuple]:

@@ -53,12 +53,13 @@ def index():
 @checks_session_itself(Role.STAFF)
 def start(paper_id: int):
     claim = current_user._get_current_object()  # a SessionClaim: checked by the claim
-    attempt_id = attempt_service.claim_prepared(paper_id, claim)
-    if attempt_id is not None:
+    claimed = attempt_service.claim_prepared(paper_id, claim, attempt_page.HEAD_OF_STARTED)
+    if claimed is not None:
         # The exam page in this response, not a redirect to it: at the opening minute a
         # second request per person is what the whole centre waits for. Its address is
-        # the attempt's (attempt.js puts it in the address bar), so a reload reads it.
-        return _exam_page(claim, attempt_id)
+        # the attempt's (attempt.js puts it in the address bar), so a reload reads it. Its
+        # heading was read with the claim (one round trip to PostgreSQL for both).
+        return _exam_page(claim, *claimed)
     # Nothing prepared, or something else: the long way, checked, then to the page.
     user, refusal = checked(claim)
     if refusal is not None:
@@ -81,10 +82,10 @@ def take(attempt_id: int):
     return _exam_page(current_user._get_current_object(), attempt_id)
 
 
-def _exam_page(claim, attempt_id: int):
+def _exam_page(claim, attempt_id: int, head_rows: list | None = None):
     """The exam page, read as plain columns (attempt_page.py): a hundred items per candidate
     at the rush; the heading's statement checks the session too."""
-    attempt, signed_in = attempt_page.head_for_claim(claim, attempt_id)
+    attempt, signed_in = attempt_page.head_for_claim(claim, attempt_id, head_rows)
     if not signed_in:
         return checked(claim)[1]
     if attempt is None:

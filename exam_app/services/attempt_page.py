@@ -89,13 +89,17 @@ def head(attempt_id: int) -> AttemptHead | None:
     return None if row is None else _head(row)
 
 
-def head_for_claim(claim: SessionClaim, attempt_id: int) -> tuple[AttemptHead | None, bool]:
+def head_for_claim(
+    claim: SessionClaim, attempt_id: int, rows: list | None = None
+) -> tuple[AttemptHead | None, bool]:
     """The heading of this person's attempt for what the signed cookie claims, with the
     session checked in the same statement: (heading or None, whether the session is open
     for the claim's role). The person read with it answers the claim (SessionClaim.adopt),
-    so the page's header and menu ask no query of their own."""
-    rows = read_alone(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id,
-                                        **claim.params})  # fmt: skip
+    so the page's header and menu ask no query of their own. `rows`: HEAD_OF_STARTED's,
+    read already with the start's claim."""
+    if not rows or rows[0][_ME] != attempt_id:  # not read yet, or not the one claimed
+        rows = read_alone(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id,
+                                            **claim.params})  # fmt: skip
     found = rows[0] if rows else None  # one row at most: the attempt by its id
     claim.adopt(SignedIn(found[:_ME]) if found else None)
     try:
@@ -159,19 +163,28 @@ _part = (
     + _SEP
     + _i.c.section_title
 )
-_SUMMARY = select(
-    func.count(),
-    func.max(case((or_(and_(_i.c.response.is_not(None), cast(_i.c.response, Text) != "null"),
-                       _i.c.flagged.is_(True), _i.c.save_seq > 0), 1), else_=0)),
-    func.count(_i.c.display_key),
-    aggregate_strings(_part, "\x1e"),
-).where(_i.c.attempt_id == bindparam("attempt_id"))  # fmt: skip
+
+
+def _summary_of(attempt_id):
+    return select(
+        func.count(),
+        func.max(case((or_(and_(_i.c.response.is_not(None), cast(_i.c.response, Text) != "null"),
+                           _i.c.flagged.is_(True), _i.c.save_seq > 0), 1), else_=0)),
+        func.count(_i.c.display_key),
+        aggregate_strings(_part, "\x1e"),
+    ).where(_i.c.attempt_id == attempt_id)  # fmt: skip
+
+
+def _head_columns(summary) -> tuple:
+    return (_a.c.id, _a.c.user_id, _a.c.status, _a.c.candidate_code, _a.c.deadline_at,
+            _a.c.sections, _p.c.title, _p.c.instructions, _p.c.tab_switch_limit,
+            *summary.c)  # fmt: skip
+
+
+_SUMMARY = _summary_of(bindparam("attempt_id"))
 _summary = _SUMMARY.subquery()
-_HEAD_COLUMNS = (_a.c.id, _a.c.user_id, _a.c.status, _a.c.candidate_code, _a.c.deadline_at,
-                 _a.c.sections, _p.c.title, _p.c.instructions, _p.c.tab_switch_limit,
-                 *_summary.c)  # fmt: skip
 _HEAD = (
-    select(*_HEAD_COLUMNS)
+    select(*_head_columns(_summary))
     .join(_p, _p.c.id == _a.c.paper_id)
     .join(_summary, true())
     .where(_a.c.id == bindparam("attempt_id"))
@@ -180,14 +193,30 @@ _HEAD = (
 # then this one statement. No row when the session is not open; the heading's columns are
 # empty when the attempt is not this person's (or not there): both answer the same 404.
 _me = SIGNED_IN_ROW
-_HEAD_SIGNED_IN = (
-    select(*_me.c, *_HEAD_COLUMNS)
-    .select_from(_me)
-    .outerjoin(_a, and_(_a.c.id == bindparam("attempt_id"), _a.c.user_id == _me.c.id))
-    .outerjoin(_p, _p.c.id == _a.c.paper_id)
-    .outerjoin(_summary, _a.c.id.is_not(None))
-)  # fmt: skip
 _ME = len(_me.c)
+
+
+def _head_signed_in(attempt_id):
+    summary = _summary_of(attempt_id).subquery()
+    return (
+        select(*_me.c, *_head_columns(summary))
+        .select_from(_me)
+        .outerjoin(_a, and_(_a.c.id == attempt_id, _a.c.user_id == _me.c.id))
+        .outerjoin(_p, _p.c.id == _a.c.paper_id)
+        .outerjoin(summary, _a.c.id.is_not(None))
+    )  # fmt: skip
+
+
+_HEAD_SIGNED_IN = _head_signed_in(bindparam("attempt_id"))
+# The heading of the attempt 开始作答 just started (attempts.claim_prepared), read with the
+# claim's parameters right after its COMMIT, in the same round trip on PostgreSQL: the
+# person's attempt of that paper in progress since the claim's moment (b_now).
+HEAD_OF_STARTED = _head_signed_in(
+    select(func.min(_a.c.id))
+    .where(_a.c.paper_id == bindparam("b_paper"), _a.c.user_id == bindparam("b_user"),
+           _a.c.status == "in_progress", _a.c.started_at == bindparam("b_now"))
+    .scalar_subquery()
+)  # fmt: skip
 
 
 class PageItems:

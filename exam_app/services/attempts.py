@@ -17,7 +17,7 @@ from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from exam_app.content.display import display_key
-from exam_app.database import end_reads, run_alone
+from exam_app.database import end_reads, run_alone_then_read
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, Paper, Role, User
 from exam_app.models.base import utcnow
@@ -202,11 +202,16 @@ def forget_schedules() -> None:
     _schedules.clear()
 
 
-def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = None) -> int | None:
+def claim_prepared(
+    paper_id: int, claim: SessionClaim, then, now: datetime | None = None
+) -> tuple[int, list] | None:
     """开始考试 at the rush: the attempt prepared for the claim's person, theirs from now,
     in one UPDATE that also checks their session (sign_in.SessionClaim). None when anything
     is not as expected (no prepared attempt, a closed session, a changed paper): the view
-    then checks the session and goes the long way (`start`)."""
+    then checks the session and goes the long way (`start`). Else the attempt's id, with
+    the rows of `then`: a SELECT run right after the claim's COMMIT (on PostgreSQL in the
+    same round trip), given the claim's parameters (b_paper, b_user, b_now: the attempt
+    it started is the person's in_progress one started at b_now; and claim.params)."""
     now = now or utcnow()
     if (schedule := _schedules.get(paper_id)) is None:
         row = db.session.execute(_SCHEDULE, {"b_paper": paper_id}).first()
@@ -225,14 +230,14 @@ def claim_prepared(paper_id: int, claim: SessionClaim, now: datetime | None = No
         # of the start, bench/RESULTS.md): lost in a power cut, the attempt is prepared
         # again, drawn as before, and 开始作答 starts it anew; every answer saved after it
         # is a durable commit later in the same log, which makes the start durable first.
-        _count, row = run_alone(_CLAIM_SIGNED_IN, params, durable=False)
+        _count, row, seen = run_alone_then_read(_CLAIM_SIGNED_IN, params, then, durable=False)
     except IntegrityError:  # started on the spot meanwhile (see _claim_prepared)
         row = None
     if row is None:
         db.session.rollback()
         _schedules.pop(paper_id, None)  # read again next time, in case it changed
         return None
-    return row[0]
+    return row[0], seen
 
 
 def prepared_paper(attempt_id: int, user_id: int) -> int | None:

@@ -375,3 +375,39 @@ def test_a_write_that_need_not_wait_commits_in_one_trip_and_leaves_the_level(
     assert db.session.get(AttemptItem, one).position != taken
     db.session.commit()
     assert _sync_level() == level
+
+
+@pytest.mark.parametrize("durable", [True, False], ids=["durable", "no-wait"])
+@pytest.mark.parametrize("in_request", [True, False], ids=["request", "command"])
+def test_a_read_after_a_write_sees_it_in_the_same_trip(app, idle, monkeypatch, durable, in_request):
+    """write_and_read (the start's claim and the exam page's heading): the SELECT runs after
+    the COMMIT and sees what it stored; on PostgreSQL in a request BEGIN, the statement,
+    COMMIT and the SELECT are one round trip. A refused write raises and reads nothing."""
+    _web, user, attempt, _item = idle
+    uid = user.id
+    one, two = sorted(i.id for i in attempt.items)[:2]
+    taken = db.session.get(AttemptItem, two).position
+    db.session.commit()
+    position = select(User.position).where(User.id == bindparam("u"))
+    waits = _waits_for_answers(monkeypatch)
+    collide = (
+        update(AttemptItem)
+        .where(AttemptItem.id == bindparam("b_id"))
+        .values(position=bindparam("b_position"))
+    )
+    with app.test_request_context() if in_request else app.app_context():
+        count, row, seen = past_session.write_and_read(
+            db.engine, _move, {"u": uid, "p": "班长"}, position, durable=durable
+        )
+        trips = len(waits)
+        with pytest.raises(IntegrityError):
+            past_session.write_and_read(db.engine, collide, {"b_id": one, "b_position": taken, "u": uid},
+                                        position, durable=durable)  # fmt: skip
+        with pytest.raises(ValueError), past_session.transaction(db.engine) as tx:
+            tx.batch([(_move, {"u": uid, "p": "未提交"})], then=[(position, {"u": uid})])
+    assert (count, row, seen) == (1, None, [("班长",)])
+    if db.engine.dialect.name == "postgresql" and in_request:
+        assert trips == 1
+    assert _position_and_name(uid)[0] == "班长"
+    db.session.expire_all()
+    assert db.session.get(AttemptItem, one).position != taken

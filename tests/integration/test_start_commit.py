@@ -137,3 +137,50 @@ def test_someone_else_still_reads_a_missing_exam(lost_start, make_client):
     item = _first_item(attempt_id)
     r = other.post_json(f"/exams/attempts/{attempt_id}/answers", _save_body(item, 5))
     assert r.status_code == 404 and r.json["error"] == "没有这场考试。"
+
+
+def test_the_exam_page_s_heading_is_read_with_the_claim(open_paper, make_client, monkeypatch):  # noqa: F811
+    """The start at the rush: the claim, its COMMIT and the exam page's heading (the person's
+    attempt started at the claim's moment) go to PostgreSQL as one round trip; the heading
+    is not read again."""
+    from exam_app import past_session
+    from tests.integration.test_past_session import _waits_for_answers
+
+    _signed_in(make_client, "b").post(f"/exams/papers/{open_paper.id}/start")  # the schedule
+    web, url = _signed_in(make_client, "a"), f"/exams/papers/{open_paper.id}/start"
+    waits = _waits_for_answers(monkeypatch)
+    pipelines: list[tuple[int, list[str]]] = []  # (round trips, statements) of each
+    plain = past_session.Transaction._pipeline
+
+    def watched(self, cursors, rendered, *args):
+        before = len(waits)
+        plain(self, cursors, rendered, *args)
+        pipelines.append((len(waits) - before, [" ".join(s.sql.split()[:2]) for s in rendered]))
+
+    monkeypatch.setattr(past_session.Transaction, "_pipeline", watched)
+    r, sent = _sent(web, "post", url)
+    attempt = _mine(open_paper, "a")
+    assert r.status_code == 200 and attempt.status == "in_progress"
+    assert r.headers["Content-Location"] == f"/exams/attempts/{attempt.id}"
+    assert attempt.candidate_code in r.text
+    verbs = [verb for verb, _level in sent if not verb.startswith("SET")]
+    assert verbs[:2] == ["UPDATE ATTEMPTS SET", "SELECT SIGNED_IN.ID, SIGNED_IN.USERNAME,"]
+    assert verbs.count(verbs[1]) == 1, verbs  # the heading read once
+    if db.engine.dialect.name == "postgresql":
+        assert pipelines == [(1, ["UPDATE attempts", "SELECT signed_in.id,"])]
+
+
+def test_a_heading_missed_is_read_by_the_claimed_id(open_paper, make_client, monkeypatch):  # noqa: F811
+    """Should the heading read with the claim not find the attempt claimed (it cannot, short
+    of a clock read twice), the page reads it by the claimed id: the right page, not a 404."""
+    from sqlalchemy import literal
+
+    from exam_app.services import attempt_page
+
+    monkeypatch.setattr(attempt_page, "HEAD_OF_STARTED", attempt_page._head_signed_in(literal(0)))
+    web = _signed_in(make_client, "a")
+    r = web.post(f"/exams/papers/{open_paper.id}/start")
+    attempt = _mine(open_paper, "a")
+    assert r.status_code == 200 and attempt.status == "in_progress"
+    assert r.headers["Content-Location"] == f"/exams/attempts/{attempt.id}"
+    assert attempt.candidate_code in r.text
