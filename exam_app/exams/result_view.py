@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from exam_app.models import Attempt, AttemptItem
+from exam_app.models import AttemptItem
 
 OUTCOMES = ("right", "partial", "wrong")
 COUNT_LABELS = {"right": "正确", "partial": "部分正确", "wrong": "错误"}
@@ -83,10 +83,10 @@ def summary_of(sections) -> ResultSummary:
     return ResultSummary(summaries, counts)
 
 
-def waiting_message(attempt: Attempt) -> str:
+def waiting_message(status: str, has_essay: bool) -> str:
     """What a submitted attempt whose result is not out yet is waiting for."""
-    if attempt.status == "submitted" and any(i.kind == "essay" for i in attempt.items):
+    if status == "submitted" and has_essay:
         return "客观题已自动评分；主观题正在评阅，评阅完成后公布成绩和解析。"
-    if attempt.status == "graded":
+    if status == "graded":
         return "已评分完毕，成绩和解析由培训负责人统一公布后可查看。"
     return "已交卷，正在评分，成绩公布后可在此查看。"

@@ -9,7 +9,14 @@ from exam_app.extensions import db, login_manager
 from exam_app.models import Attempt, Paper, Role
 from exam_app.models.base import utcnow
 from exam_app.records.forms import AppealForm
-from exam_app.services import ServiceError, attempt_page, autosave, my_exams, submission
+from exam_app.services import (
+    ServiceError,
+    attempt_page,
+    autosave,
+    my_exams,
+    result_head,
+    submission,
+)
 from exam_app.services import appeals as appeal_service
 from exam_app.services import attempts as attempt_service
 from exam_app.services import practice as practice_service
@@ -208,14 +215,26 @@ def _finished(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
+@checks_session_itself(Role.STAFF)
 def result(attempt_id: int):
     """Where 交卷 lands: the score, the verdict and the sections, the whole centre in the same
     minutes. Each item with its key and 解析 is one click away (result_items): drawing a
-    hundred of them for everyone at once cost more than the submission itself."""
-    finished = _finished(attempt_id)
-    if not isinstance(finished, tuple):
-        return finished
-    attempt, released, keys_closed = finished
+    hundred of them for everyone at once cost more than the submission itself. The attempt
+    is read with who is signed in (result_head.py), the sections' counts in one more."""
+    claim = current_user._get_current_object()
+    attempt, signed_in = result_head.for_claim(claim, attempt_id)
+    if not signed_in:
+        return checked(claim)[1]
+    if attempt is None:
+        abort(404)
+    if attempt.status == "in_progress":  # still open, or past its time: then closed first
+        if not attempt_service.close_if_overdue(_own_attempt(attempt_id), utcnow()):
+            return redirect(url_for("exams.take", attempt_id=attempt_id))
+        attempt, _signed_in = result_head.for_claim(claim, attempt_id)
+    released = attempt.status == "released"
+    # While another exam of theirs is open, released answers stay folded: an item of this
+    # paper may have been drawn in that one too.
+    keys_closed = released and attempt.other_exam_open
     deadline = appeal_service.appeal_deadline(attempt)
     summary = None
     if released and not keys_closed:
@@ -230,7 +249,9 @@ def result(attempt_id: int):
         keys_closed=keys_closed,
         summary=summary,
         count_labels=result_view.COUNT_LABELS,
-        waiting=None if released else result_view.waiting_message(attempt),
+        waiting=None
+        if released
+        else result_view.waiting_message(attempt.status, attempt.has_essay),
     )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -32,6 +33,9 @@ from exam_app.working_days import (
     working_days_between,
 )
 
+if TYPE_CHECKING:  # the result page's heading (read without the ORM) answers as an Attempt
+    from exam_app.services.result_head import ResultHead
+
 MAX_REASON = 1000
 
 
@@ -49,7 +53,7 @@ def local_date(moment: datetime) -> date:
     return moment.replace(tzinfo=UTC).astimezone(zone).date()
 
 
-def appeal_deadline(attempt: Attempt) -> date | None:
+def appeal_deadline(attempt: Attempt | ResultHead) -> date | None:
     """The last day an appeal is accepted: `appeal_days` working days after release."""
     if attempt.status != "released" or attempt.released_at is None:
         return None
@@ -60,7 +64,7 @@ def appeal_deadline(attempt: Attempt) -> date | None:
     )
 
 
-def calendar_notice(attempt: Attempt, deadline: date | None) -> str:
+def calendar_notice(attempt: Attempt | ResultHead, deadline: date | None) -> str:
     """A line for the result page when the official calendar does not cover the period yet,
     so its holidays may move the deadline (working_days.py: Monday to Friday is assumed)."""
     if deadline is None or attempt.released_at is None:

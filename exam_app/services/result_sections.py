@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import Integer, Numeric, and_, bindparam, case, cast, func, select
 
-from exam_app.extensions import db
+from exam_app.database import read_alone
 from exam_app.models import AttemptItem
 
 _i = AttemptItem.__table__
@@ -59,7 +59,7 @@ def section_outcomes(attempt_id: int) -> list[SectionOutcomes]:
     """Each section of the attempt, in order, with what its counted items scored."""
     return [
         SectionOutcomes(position, title, Decimal(score) / 100, Decimal(most) / 100, *counts)
-        for position, title, score, most, *counts in db.session.execute(
+        for position, title, score, most, *counts in read_alone(
             _SECTIONS, {"attempt_id": attempt_id}
         )
     ]
