@@ -21,6 +21,12 @@ from exam_app.models.people import UserRole
 from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
 
 _items = AttemptItem.__table__
+# Moves an item onto another's position: (attempt, position) is unique, so it is refused.
+_collide = (
+    update(AttemptItem)
+    .where(AttemptItem.id == bindparam("b_id"))
+    .values(position=bindparam("b_position"))
+)
 
 
 @pytest.fixture
@@ -91,20 +97,15 @@ def test_a_refused_write_is_sqlalchemys_error_and_the_pool_goes_on(idle):
     one, two = sorted(i.id for i in attempt.items)[:2]
     taken = db.session.get(AttemptItem, two).position
     db.session.commit()
-    collide = (
-        update(AttemptItem)
-        .where(AttemptItem.id == bindparam("b_id"))
-        .values(position=bindparam("b_position"))
-    )
     with pytest.raises(IntegrityError):  # (attempt, position) is unique
-        past_session.write(db.engine, collide, {"b_id": one, "b_position": taken})
+        past_session.write(db.engine, _collide, {"b_id": one, "b_position": taken})
     db.session.expire_all()
     assert db.session.get(AttemptItem, one).position != taken
     db.session.commit()
     # Nothing was left holding the write lock: the session writes at once, and so does this.
     db.session.execute(update(AttemptItem).where(AttemptItem.id == one).values(flagged=True))
     db.session.commit()
-    assert run_alone(collide, {"b_id": one, "b_position": 999})[0] == 1
+    assert run_alone(_collide, {"b_id": one, "b_position": 999})[0] == 1
 
 
 def test_the_engines_listeners_see_each_statement(idle):
@@ -318,15 +319,10 @@ def test_a_failed_statement_in_a_batch_keeps_nothing_and_the_pool_goes_on(app, i
     one, two = sorted(i.id for i in attempt.items)[:2]
     taken = db.session.get(AttemptItem, two).position
     before = _position_and_name(uid)
-    collide = (
-        update(AttemptItem)
-        .where(AttemptItem.id == bindparam("b_id"))
-        .values(position=bindparam("b_position"))
-    )
     with app.test_request_context():
         with pytest.raises(IntegrityError), past_session.transaction(db.engine) as tx:
             tx.batch([(_move, {"u": uid, "p": "不应留下"}),
-                      (collide, {"b_id": one, "b_position": taken}),
+                      (_collide, {"b_id": one, "b_position": taken}),
                       (_rename, {"u": uid, "n": "不应留下"})], commit=True)  # fmt: skip
         assert _position_and_name(uid) == before
         # The pool's connections are clean: the next transaction past the session commits.
@@ -357,16 +353,11 @@ def test_a_write_that_need_not_wait_commits_in_one_trip_and_leaves_the_level(
     level = _sync_level()
     assert level in ("2", "on")
     waits = _waits_for_answers(monkeypatch)
-    collide = (
-        update(AttemptItem)
-        .where(AttemptItem.id == bindparam("b_id"))
-        .values(position=bindparam("b_position"))
-    )
     with app.test_request_context() if in_request else app.app_context():
         count, _row = past_session.write(db.engine, _move, {"u": uid, "p": "组长"}, durable=False)
         trips = len(waits)
         with pytest.raises(IntegrityError):
-            past_session.write(db.engine, collide, {"b_id": one, "b_position": taken},
+            past_session.write(db.engine, _collide, {"b_id": one, "b_position": taken},
                                durable=False)  # fmt: skip
     assert count == 1 and _position_and_name(uid)[0] == "组长"
     if db.engine.dialect.name == "postgresql" and in_request:
@@ -390,18 +381,13 @@ def test_a_read_after_a_write_sees_it_in_the_same_trip(app, idle, monkeypatch, d
     db.session.commit()
     position = select(User.position).where(User.id == bindparam("u"))
     waits = _waits_for_answers(monkeypatch)
-    collide = (
-        update(AttemptItem)
-        .where(AttemptItem.id == bindparam("b_id"))
-        .values(position=bindparam("b_position"))
-    )
     with app.test_request_context() if in_request else app.app_context():
         count, row, seen = past_session.write_and_read(
             db.engine, _move, {"u": uid, "p": "班长"}, position, durable=durable
         )
         trips = len(waits)
         with pytest.raises(IntegrityError):
-            past_session.write_and_read(db.engine, collide, {"b_id": one, "b_position": taken, "u": uid},
+            past_session.write_and_read(db.engine, _collide, {"b_id": one, "b_position": taken, "u": uid},
                                         position, durable=durable)  # fmt: skip
         with pytest.raises(ValueError), past_session.transaction(db.engine) as tx:
             tx.batch([(_move, {"u": uid, "p": "未提交"})], then=[(position, {"u": uid})])

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import delete, event, func, select
+from sqlalchemy import delete, func, select
 
 from exam_app.extensions import db
 from exam_app.models import Attempt, AttemptItem, QuarterResult, Question, Role, ScoreEvent, User
@@ -17,18 +17,12 @@ from exam_app.services import submission
 from exam_app.services.paper_sections import add_choice_section, add_fixed_section
 from exam_app.services.papers import create_paper, publish
 from tests.factories import key_response, person
+from tests.integration.session_checks import sent
 from tests.integration.test_save_checks_session import sitting  # noqa: F401 (a fixture)
 
 
 def _submit(web, attempt_id: int):
-    url = f"/exams/attempts/{attempt_id}/submit"
-    statements: list[str] = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
-        return web.post(url), statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
+    return sent(web, f"/exams/attempts/{attempt_id}/submit", "post")
 
 
 def _state(attempt_id: int) -> tuple[str, int]:
