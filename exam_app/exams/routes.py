@@ -236,9 +236,11 @@ def result(attempt_id: int):
     # paper may have been drawn in that one too.
     keys_closed = released and attempt.other_exam_open
     deadline = appeal_service.appeal_deadline(attempt)
-    summary = None
+    summary = waiting = None
     if released and not keys_closed:
         summary = result_view.summary_of(section_outcomes(attempt.id))
+    elif not released:
+        waiting = result_view.waiting_message(attempt.status, attempt.has_essay)
     return render_template(
         "exams/result.html",
         attempt=attempt,
@@ -249,9 +251,7 @@ def result(attempt_id: int):
         keys_closed=keys_closed,
         summary=summary,
         count_labels=result_view.COUNT_LABELS,
-        waiting=None
-        if released
-        else result_view.waiting_message(attempt.status, attempt.has_essay),
+        waiting=waiting,
     )
 
 
