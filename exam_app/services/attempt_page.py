@@ -24,8 +24,7 @@ from exam_app.extensions import db
 from exam_app.grading import KIND_LABELS
 from exam_app.models import Attempt, AttemptItem, Paper
 from exam_app.services import attempt_layouts
-from exam_app.services.errors import NotAllowed
-from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim, SessionEnded, SignedIn
+from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim
 
 
 @dataclass(frozen=True)
@@ -101,10 +100,7 @@ def head_for_claim(
         rows = read_alone(_HEAD_SIGNED_IN, {"b_user": claim.id, "attempt_id": attempt_id,
                                             **claim.params})  # fmt: skip
     found = rows[0] if rows else None  # one row at most: the attempt by its id
-    claim.adopt(SignedIn(found[:_ME]) if found else None)
-    try:
-        claim.verify()
-    except (SessionEnded, NotAllowed):
+    if not claim.let_in_by(found):
         return None, False
     return (_head(found[_ME:]) if found[_ME] is not None else None), True
 

@@ -19,8 +19,7 @@ from sqlalchemy import and_, bindparam, exists, select
 from exam_app.database import read_alone
 from exam_app.models import Attempt, AttemptItem, Paper
 from exam_app.models.attempts import ATTEMPT_STATUS_LABELS
-from exam_app.services.errors import NotAllowed
-from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim, SessionEnded, SignedIn
+from exam_app.services.sign_in import SIGNED_IN_ROW, SessionClaim
 
 _a, _i, _p = Attempt.__table__, AttemptItem.__table__, Paper.__table__
 
@@ -78,10 +77,7 @@ def for_claim(claim: SessionClaim, attempt_id: int) -> tuple[ResultHead | None, 
     page's header and menu ask no query of their own."""
     rows = read_alone(_HEAD, {"b_user": claim.id, "attempt_id": attempt_id, **claim.params})
     found = rows[0] if rows else None
-    claim.adopt(SignedIn(found[:_ME]) if found else None)
-    try:
-        claim.verify()
-    except (SessionEnded, NotAllowed):
+    if not claim.let_in_by(found):
         return None, False
     if found[_ME] is None:
         return None, True

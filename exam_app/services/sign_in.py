@@ -260,6 +260,16 @@ class SessionClaim:
         then answered from it, with no query of its own."""
         self._verified = signed_in
 
+    def let_in_by(self, row) -> bool:
+        """The first row of the view's own statement, SIGNED_IN_ROW's columns first (None:
+        no session open), adopted; whether it lets the claim's person in with its role."""
+        self.adopt(SignedIn(row[: len(SIGNED_IN_ROW.c)]) if row is not None else None)
+        try:
+            self.verify()
+        except (SessionEnded, NotAllowed):
+            return False
+        return True
+
     def _signed_in(self) -> SignedIn | None:
         if self._verified is False:
             self._verified = user_for_session(self.id, self._token, self._now)
