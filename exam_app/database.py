@@ -45,7 +45,7 @@ from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
-from exam_app import past_session, postgres_trips
+from exam_app import past_session, postgres_trips, wal_sync
 from exam_app.extensions import db
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -315,4 +315,6 @@ def init_app(app: Flask) -> None:
         event.listen(db.engine, "before_cursor_execute", _emit_begin)
         event.listen(db.engine, "commit", _end)
         event.listen(db.engine, "rollback", _end)
+    if path and path != ":memory:":  # a response waits for its writes' sync (wal_sync.py)
+        app.wsgi_app = wal_sync.DurableResponses(app.wsgi_app)
     app.register_error_handler(OperationalError, _retry_read_request_as_writer)

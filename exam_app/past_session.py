@@ -37,7 +37,7 @@ from typing import Any
 
 from sqlalchemy import exc
 
-from exam_app import write_queue
+from exam_app import wal_sync, write_queue
 from exam_app.driver_sql import Prepared, converted, prepared_for, sql_and_values
 from exam_app.postgres_trips import ALONE  # no BEGIN before a statement that is alone
 
@@ -102,6 +102,10 @@ class Transaction:
         # statements and ended by the transaction itself. SQLite: the connection's level,
         # lowered before BEGIN and put back after the COMMIT (the pool keeps connections).
         self._no_wait = not durable
+        # SQLite in a request: durable all the same, the WAL synced while the response is
+        # made, after the writers' turn is let go (wal_sync.py).
+        self._sync_later = durable and self._sqlite and wal_sync.deferred()
+        self._committed = False
         self._sync_level = None  # SQLite: the level to put back
         self._pooled = self._cursor = None
         self._done = False
@@ -117,7 +121,7 @@ class Transaction:
                 self._queue = write_queue.for_database(self.engine.url.database)
                 if self._queue is not None:
                     self._queue.__enter__()
-                if self._no_wait:  # SQLite changes it only outside a transaction
+                if self._no_wait or self._sync_later:  # only outside a transaction
                     self._sync_level = self._cursor.execute("PRAGMA synchronous").fetchone()[0]
                     self._cursor.execute("PRAGMA synchronous=NORMAL")
                 self._run("BEGIN IMMEDIATE", (), lambda: self._cursor.execute("BEGIN IMMEDIATE"))
@@ -265,6 +269,7 @@ class Transaction:
         connection = self._connection
         if self._sqlite:
             self._run(verb, (), lambda: connection.execute(verb))
+            self._committed = verb == "COMMIT"
         else:  # psycopg ends a transaction the server has open, in autocommit or not
             self._run(verb, (), connection.commit if verb == "COMMIT" else connection.rollback)
 
@@ -288,6 +293,8 @@ class Transaction:
         finally:
             self._pooled.close()
             self._leave_queue()
+        if self._sync_later and self._committed:
+            wal_sync.sync_before_response(self.engine.url.database)
 
 
 def transaction(engine) -> Transaction:
