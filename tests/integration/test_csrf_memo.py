@@ -63,3 +63,79 @@ def test_with_a_time_limit_every_page_signs_afresh(app, make_client, signings):
     web.get("/exams/")
     web.get("/exams/")
     assert len(signings) == before + 2
+
+
+@pytest.fixture
+def checks(monkeypatch) -> list[str]:
+    """Every token flask-wtf unsigns to check a POST (its serializer's loads), counted."""
+    checked: list[str] = []
+    real = flask_wtf_csrf.URLSafeTimedSerializer
+
+    class Counting(real):
+        def loads(self, s, *args, **kwargs):
+            checked.append(s)
+            return super().loads(s, *args, **kwargs)
+
+    monkeypatch.setattr(flask_wtf_csrf, "URLSafeTimedSerializer", Counting)
+    return checked
+
+
+def _flag(web, token: str | None = None, **kw):
+    """Signing out: a state change every person may make, sent as a form."""
+    data = {"csrf_token": token if token is not None else web.token()}
+    return web.http.post("/logout", data=data, **kw)
+
+
+def test_a_posted_token_is_unsigned_once_then_accepted_as_kept(make_client, checks):
+    web = _signed_in(make_client, "check1")
+    web.get("/exams/")
+    headers = {"X-CSRFToken": web.token()}
+    # The same token in a header (as the exam page's saves send it): checked once.
+    for _ in range(3):
+        r = web.http.post("/exams/papers/999999/start", headers=headers)
+        assert r.status_code == 404  # past the CSRF check: the paper does not exist
+    assert checks.count(web.token()) == 1
+    assert _flag(web).status_code == 302  # in a form field: the same pair, accepted
+
+
+def test_a_kept_token_is_only_its_own_sessions(make_client, checks):
+    a, b = _signed_in(make_client, "check-a"), _signed_in(make_client, "check-b")
+    a.get("/exams/")
+    b.get("/exams/")
+    assert (
+        a.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": a.token()}).status_code
+        == 404
+    )
+    # a's token, accepted for a, is refused with b's session; a forged one too.
+    for token in (a.token(), a.token()[:-2] + "xx", ""):
+        r = b.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": token})
+        assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True), token
+    # Signed out, the session's raw value is gone: a's old token opens nothing.
+    assert _flag(a).status_code == 302
+    r = a.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": a.token()})
+    assert r.status_code == 400
+
+
+def test_over_https_a_kept_token_still_needs_the_sites_referrer(make_client, checks):
+    web = _signed_in(make_client, "check-tls")
+    web.get("/exams/")
+    token = web.token()
+    url = "/exams/papers/999999/start"
+    same = {"X-CSRFToken": token, "Referer": "https://localhost/exams/"}
+    assert web.http.post(url, headers=same, base_url="https://localhost").status_code == 404
+    assert checks.count(token) == 1
+    for referrer in (None, "https://evil.example/exams/"):
+        headers = {"X-CSRFToken": token} | ({"Referer": referrer} if referrer else {})
+        r = web.http.post(url, headers=headers, base_url="https://localhost")
+        assert r.status_code == 400, referrer
+    assert web.http.post(url, headers=same, base_url="https://localhost").status_code == 404
+    assert checks.count(token) == 1  # the referrer checked each time, the token once
+
+
+def test_with_a_time_limit_every_post_is_unsigned(app, make_client, checks):
+    app.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    web = _signed_in(make_client, "check-limit")
+    web.get("/exams/")
+    for _ in range(2):
+        web.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": web.token()})
+    assert checks.count(web.token()) == 2
