@@ -16,9 +16,12 @@ returns, and syncing the file syncs them and everything before them (what FULL d
 checkpoint syncs the WAL before copying it into the database and the database before the
 WAL is started again, so frames gone from the WAL by then are on the disk in the database.
 NORMAL keeps the database consistent through a power cut in WAL mode (SQLite's promise);
-what a cut can take back is a commit whose response had not left. A sync that fails makes
-the response a 503 (nothing told saved that the disk did not confirm): the page keeps the
-answer and sends it again.
+what a cut can take back is a commit whose response had not left. Other requests see the
+write from its COMMIT, a moment before the disk has it (as they see the start's claim,
+attempts.py); anything durable they commit after it syncs it first. A sync that fails makes
+the response a 503 (nothing told saved that the disk did not confirm; the write itself
+stays, as under NORMAL) and is logged as an error: the page keeps the answer and sends it
+again. The request log's time ends before this wait (the response's last step).
 
 Outside a request (commands, tests calling services) nothing waits for a response, so the
 writes there keep FULL.
@@ -111,7 +114,7 @@ def _thread() -> _Syncer:
 def deferred() -> bool:
     """Whether a commit now may leave its sync to the response (in a request through
     DurableResponses)."""
-    return has_request_context() and _KEY in request.environ
+    return has_request_context() and request.environ.get(_KEY) is not None
 
 
 def sync_before_response(path: str) -> None:
@@ -145,6 +148,7 @@ class DurableResponses:
 
         body = self.app(environ, hold)
         failed = [error for error in (job.wait() for job in syncs) if error is not None]
+        environ[_KEY] = None  # a write while a streamed body is sent syncs in its COMMIT
         if failed:
             log.error("WAL sync failed, response refused: %s path=%s", failed[0],
                       environ.get("PATH_INFO"))  # fmt: skip
