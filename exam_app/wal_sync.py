@@ -129,7 +129,13 @@ def sync_before_response(path: str) -> None:
     job.started.acquire()
 
 
-_REFUSED = "服务器未能确认数据已写入磁盘，本次操作未完成，请稍后重试。"
+# The exam page's scripts resend an unsaved answer by themselves; a form is sent again by hand.
+_REFUSED_SAVE = (
+    "服务器未能确认答案已写入磁盘，本次操作未保存。答案仍保留在页面上，会自动重试；请告知监考老师。"
+)
+_REFUSED_PAGE = (
+    "服务器未能确认数据已写入磁盘，本次操作未完成，请稍后再试；如再次出现，请告知监考老师。"
+)
 
 
 class DurableResponses:
@@ -163,9 +169,9 @@ def _refusal(environ, start_response) -> list[bytes]:
     """503 in the page's terms: JSON for the exam page's scripts (attempt.js keeps the
     answer and sends it again), a short page otherwise."""
     if "application/json" in environ.get("HTTP_ACCEPT", ""):
-        kind, text = "application/json", json.dumps({"ok": False, "error": _REFUSED})
+        kind, text = "application/json", json.dumps({"ok": False, "error": _REFUSED_SAVE})
     else:
-        kind, text = "text/html", f"<!doctype html><meta charset=utf-8><p>{_REFUSED}</p>"
+        kind, text = "text/html", f"<!doctype html><meta charset=utf-8><p>{_REFUSED_PAGE}</p>"
     body = text.encode()
     start_response("503 Service Unavailable", [
         ("Content-Type", f"{kind}; charset=utf-8"), ("Cache-Control", "no-store"),
