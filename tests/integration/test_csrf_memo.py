@@ -80,10 +80,9 @@ def checks(monkeypatch) -> list[str]:
     return checked
 
 
-def _flag(web, token: str | None = None, **kw):
-    """Signing out: a state change every person may make, sent as a form."""
-    data = {"csrf_token": token if token is not None else web.token()}
-    return web.http.post("/logout", data=data, **kw)
+def _sign_out(web):
+    """Signing out: a state change every person may make, sent as a form with the token."""
+    return web.http.post("/logout", data={"csrf_token": web.token()})
 
 
 def test_a_posted_token_is_unsigned_once_then_accepted_as_kept(make_client, checks):
@@ -95,7 +94,7 @@ def test_a_posted_token_is_unsigned_once_then_accepted_as_kept(make_client, chec
         r = web.http.post("/exams/papers/999999/start", headers=headers)
         assert r.status_code == 404  # past the CSRF check: the paper does not exist
     assert checks.count(web.token()) == 1
-    assert _flag(web).status_code == 302  # in a form field: the same pair, accepted
+    assert _sign_out(web).status_code == 302  # in a form field: the same pair, accepted
 
 
 def test_a_kept_token_is_only_its_own_sessions(make_client, checks):
@@ -111,7 +110,7 @@ def test_a_kept_token_is_only_its_own_sessions(make_client, checks):
         r = b.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": token})
         assert r.status_code == 400 and "CSRF" in r.get_data(as_text=True), token
     # Signed out, the session's raw value is gone: a's old token opens nothing.
-    assert _flag(a).status_code == 302
+    assert _sign_out(a).status_code == 302
     r = a.http.post("/exams/papers/999999/start", headers={"X-CSRFToken": a.token()})
     assert r.status_code == 400
 

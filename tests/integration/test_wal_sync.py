@@ -150,7 +150,6 @@ def test_outside_a_response_a_write_syncs_in_its_commit(open_sitting, app, monke
     served through the WSGI app) commit at FULL: SQLite syncs before COMMIT returns."""
     _web, _attempt, item = open_sitting
     levels = []
-    real = os.fdatasync
     monkeypatch.setattr(os, "fdatasync", lambda fd: pytest.fail("no deferred sync here"))
     bump = (
         AttemptItem.__table__.update()
@@ -170,5 +169,4 @@ def test_outside_a_response_a_write_syncs_in_its_commit(open_sitting, app, monke
                 assert past_session.write(db.engine, bump, {})[0] == 1
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-        monkeypatch.setattr(os, "fdatasync", real)
     assert levels == [FULL, FULL]
