@@ -239,6 +239,18 @@ def verify(url: str, paper_id: int) -> dict:
     }
 
 
+def gc_summary(server_log: str) -> dict:
+    """The workers' full garbage collections (bench/bench_app.py): how many, how long."""
+    import re
+
+    durations = sorted(float(m) for m in re.findall(r"gc full collection .*duration_ms=([0-9.]+)",
+                                                    server_log))  # fmt: skip
+    frozen = re.findall(r"gc full collection .*frozen=(\d+)", server_log)
+    return {"count": len(durations), "max_ms": durations[-1] if durations else None,
+            "p50_ms": durations[len(durations) // 2] if durations else None,
+            "frozen": int(frozen[-1]) if frozen else 0}  # fmt: skip
+
+
 def checkpoint_summary(server_log: str) -> dict:
     """The background checkpointer's lines (exam_app/database.py): how often, how long."""
     import re
@@ -562,6 +574,7 @@ def main() -> None:
         info["server_log_tail"] = server_log[-3000:]
         info["inside_the_app"] = request_times.by_window(server_log, phases)
         info["checkpoints"] = checkpoint_summary(server_log)
+        info["gc"] = gc_summary(server_log)
         if timeline_file.exists():
             info["timeline"] = start_timeline(t0, args.start_window, timeline_file, server_log,
                                               cpu, waits, queue)  # fmt: skip

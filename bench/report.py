@@ -284,6 +284,15 @@ def section(db: str, info: dict) -> list[str]:
                    + (f"; frames in the WAL p50 {checkpoints['frames_p50']}, most "
                       f"{checkpoints['frames_max']}; {checkpoints['caught_up']} caught up "
                       "(the WAL then starts again)" if "frames_max" in checkpoints else ""))]  # fmt: skip
+    collections = info.get("gc")
+    if collections is not None:
+        lines += ["", "### full garbage collections in the workers (gc.callbacks, bench/bench_app.py)",
+                  "", (f"{collections['count']} during the run"
+                       + (f"; p50 {collections['p50_ms']} ms, longest {collections['max_ms']} ms"
+                          if collections["count"] else "")
+                       + f"; objects frozen before the fork (gunicorn.conf.py): {collections['frozen']}"
+                       if collections["count"] else
+                       "none during the run")]  # fmt: skip
     lines += ["", "### worker memory (VmRSS, MB)", "",
               "| worker pid | samples | seconds | first 10 % | after warm-up | last 10 % | max |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
