@@ -31,9 +31,15 @@ worker_class = "gthread" if threads > 1 else "exam_app.gunicorn_worker.PromptClo
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30  # on restart, let saves in flight finish
 keepalive = 5  # seconds; behind nginx, connections are reused for autosaves
-# Recycle workers now and then, jittered so they do not all restart at once.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
+# Workers are not recycled: what makes the rush cheap is kept per worker (each attempt's
+# layout, rendered items, accepted form tokens; all bounded, memory flat over 10-minute
+# runs, bench/RESULTS.md). A worker recycled every 5,000 requests (this file's default
+# before) lived ~25 s at the rush, so nearly every save was its candidate's first in that
+# worker and read the attempt's layout again (a save's cost doubled; the bench's steady
+# saves went from p95 ~30 ms to 1.6 s). To recycle anyway, pick a count a worker reaches
+# in hours at the rush, not seconds; it is jittered so workers do not restart together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "0"))
+max_requests_jitter = max_requests // 10
 
 # The app loads once in the master and is forked: less memory, faster start. Safe because
 # post_fork below throws away any database connection the master opened.
