@@ -296,15 +296,17 @@ def _relative(command: str, workdir: Path) -> str:
 
 
 class Server:
-    def __init__(self, url: str, workdir: Path, workers: int, threads: int, root: Path = ROOT):
+    def __init__(self, url: str, workdir: Path, workers: int, threads: int, root: Path = ROOT,
+                 max_requests: int = 0):  # fmt: skip
         self.port = free_port()
         self.cmd = [
             # The production settings (gunicorn.conf.py: preload, post_fork dispose), with the
-            # bind and worker count of the run; no worker recycling, so memory can be watched.
+            # bind and worker count of the run; no worker recycling unless asked, so memory
+            # can be watched.
             # `root`: the checkout served (bench/cost_ab.py serves two).
             str(VENV_BIN / "gunicorn"), "-c", str(root / "gunicorn.conf.py"), "--chdir", str(root),
             "-b", f"127.0.0.1:{self.port}", "-w", str(workers), "--threads", str(threads),
-            "--max-requests", "0", "--backlog", "4096", "bench.bench_app:app",
+            "--max-requests", str(max_requests), "--backlog", "4096", "bench.bench_app:app",
         ]  # fmt: skip
         self.env = {
             **os.environ,
@@ -459,6 +461,9 @@ def main() -> None:
     p.add_argument("--items", type=int, default=100)
     p.add_argument("--workers", type=int, default=2)
     p.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker")
+    p.add_argument("--max-requests", type=int, default=0,
+                   help="recycle each worker after this many requests, jittered as "
+                        "gunicorn.conf.py does (0: never, so memory can be watched)")  # fmt: skip
     p.add_argument("--throughput-users", type=int, default=16)
     p.add_argument("--throughput-seconds", type=int, default=20)
     p.add_argument("--login-seconds", type=int, default=30, help="before the start window")
@@ -509,7 +514,7 @@ def main() -> None:
         info["prepared"] = {"attempts": plan["prepared"], "seconds": plan["prepare_seconds"]}
         plan_file = workdir / "plan.json"
         plan_file.write_text(json.dumps(plan, ensure_ascii=False))
-        server = Server(url, workdir, args.workers, args.threads)
+        server = Server(url, workdir, args.workers, args.threads, max_requests=args.max_requests)
         info["server_command"] = _relative(shlex.join(server.cmd), workdir)
         host = f"http://127.0.0.1:{server.port}"
         sampler = RssSampler(server)
