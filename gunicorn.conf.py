@@ -59,8 +59,8 @@ forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 
 def pre_fork(server, worker):
-    """The preloaded app (~170,000 objects: Flask, SQLAlchemy, the templates, the bank's
-    modules) lives as long as the process: take it out of the collector's reach before each
+    """The preloaded app (~170,000 objects: Flask, SQLAlchemy, the app's modules and
+    models) lives as long as the process: take it out of the collector's reach before each
     fork, as the gc docs advise for a pre-forking server. Otherwise every full collection in
     a worker walks all of it: 0.2 s in which the worker serves nobody (measured with
     gc.callbacks under load; bench/RESULTS.md), and, by writing each object's header, it

@@ -286,13 +286,13 @@ def section(db: str, info: dict) -> list[str]:
                       "(the WAL then starts again)" if "frames_max" in checkpoints else ""))]  # fmt: skip
     collections = info.get("gc")
     if collections is not None:
-        lines += ["", "### full garbage collections in the workers (gc.callbacks, bench/bench_app.py)",
-                  "", (f"{collections['count']} during the run"
-                       + (f"; p50 {collections['p50_ms']} ms, longest {collections['max_ms']} ms"
-                          if collections["count"] else "")
-                       + f"; objects frozen before the fork (gunicorn.conf.py): {collections['frozen']}"
-                       if collections["count"] else
-                       "none during the run")]  # fmt: skip
+        told = "none during the run"
+        if collections["count"]:
+            told = (f"{collections['count']} during the run; p50 {collections['p50_ms']} ms, "
+                    f"longest {collections['max_ms']} ms; objects frozen before the fork "
+                    f"(gunicorn.conf.py): {collections['frozen']}")  # fmt: skip
+        lines += ["", "### full garbage collections in the workers (gc.callbacks, "
+                  "bench/bench_app.py)", "", told]  # fmt: skip
     lines += ["", "### worker memory (VmRSS, MB)", "",
               "| worker pid | samples | seconds | first 10 % | after warm-up | last 10 % | max |",
               "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"]  # fmt: skip
