@@ -91,8 +91,11 @@ def machine() -> dict:
 # ---------------------------------------------------------------- the database
 
 
-def build_database(url: str, candidates: int, items: int) -> dict:
-    """Schema, shipped bank, candidates and a published paper, through the services."""
+def build_database(url: str, candidates: int, items: int, shuffle: bool = False) -> dict:
+    """Schema, shipped bank, candidates and a published paper, through the services.
+    `shuffle`: the paper shuffles each item's options, as the shipped example paper does
+    for staff who sit side by side (each candidate's page then differs from the others').
+    The items keep their order: the candidates' answers are planned by position."""
     from flask_migrate import upgrade
     from sqlalchemy import select
     from werkzeug.security import generate_password_hash
@@ -145,6 +148,7 @@ def build_database(url: str, candidates: int, items: int) -> dict:
             opens_at=now - dt.timedelta(minutes=5), closes_at=now + dt.timedelta(days=1),
             time_limit_minutes=180, pass_mark=str(items * 6 // 10),
         )  # fmt: skip
+        paper.shuffle_options = shuffle
         add_fixed_section(paper, title="一、客观题", question_uids=[q.uid for q in chosen],
                           points="1")  # fmt: skip
         publish(paper)
@@ -464,6 +468,8 @@ def main() -> None:
     p.add_argument("--max-requests", type=int, default=0,
                    help="recycle each worker after this many requests, jittered as "
                         "gunicorn.conf.py does (0: never, so memory can be watched)")  # fmt: skip
+    p.add_argument("--shuffle", action="store_true",
+                   help="the paper shuffles each item's options, as the shipped example does")  # fmt: skip
     p.add_argument("--throughput-users", type=int, default=16)
     p.add_argument("--throughput-seconds", type=int, default=20)
     p.add_argument("--login-seconds", type=int, default=30, help="before the start window")
@@ -509,7 +515,7 @@ def main() -> None:
         t = time.time()
         solo_pool = 300 if args.solo_seconds else 0  # one fresh candidate per solo sitting
         n_total = args.candidates + args.throughput_users + solo_pool
-        plan = build_database(url, n_total, args.items)
+        plan = build_database(url, n_total, args.items, args.shuffle)
         info["setup_seconds"] = round(time.time() - t, 1)
         info["prepared"] = {"attempts": plan["prepared"], "seconds": plan["prepare_seconds"]}
         plan_file = workdir / "plan.json"

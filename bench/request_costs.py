@@ -36,6 +36,7 @@ def main() -> None:
     p.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     p.add_argument("--rounds", type=int, default=30)
     p.add_argument("--items", type=int, default=100)
+    p.add_argument("--shuffle", action="store_true", help="a paper that shuffles options")
     p.add_argument("--profile", help="a request's name: print where its time goes (cProfile)")
     p.add_argument(
         "--profile-after",
@@ -52,7 +53,7 @@ def main() -> None:
     else:
         url, stop = start_postgres(workdir)
     try:
-        plan = build_database(url, args.rounds + 2, args.items)
+        plan = build_database(url, args.rounds + 2, args.items, args.shuffle)
         if os.environ.get("AFTER_BUILD_SQL"):  # an experiment on the built database
             from sqlalchemy import create_engine, text
 
@@ -127,7 +128,9 @@ def run(url: str, plan: dict, args) -> None:
     import cProfile
     import pstats
 
-    profiler = cProfile.Profile()
+    # PROFILE_CLOCK=cpu: this thread's CPU, so a wait on PostgreSQL's socket is not counted
+    clock = time.thread_time if os.environ.get("PROFILE_CLOCK") == "cpu" else time.perf_counter
+    profiler = cProfile.Profile(clock)
 
     def timed(name, call, *call_args, **call_kwargs):
         counts[name] = trips[name] = 0
