@@ -119,6 +119,11 @@ def forget(attempt_id: int) -> None:
     _layouts.pop(attempt_id, None)
 
 
+def kept_parts(key: str) -> DisplayParts | None:
+    """What is shown of an item version, if this worker keeps it (no query)."""
+    return _parts.get(key)
+
+
 def parts(wanted: dict[int, str | None]) -> dict[int, DisplayParts]:
     """DisplayParts per item id, given each item's display key: from the cache, and the
     snapshots of the missing ones in one query (an item without a key is read each time)."""

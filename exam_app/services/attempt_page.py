@@ -145,7 +145,8 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
 # of a paper sees the same page, which then comes whole from this worker's cache without a
 # row of items read (web/question_html.attempt_html). Each item's part names its position,
 # so the order the database joins them in can only make two texts differ, never alike.
-_SEP = "\x1f"
+_SEP, _PARTS = "\x1f", "\x1e"
+
 _part = (
     cast(_i.c.position, String)
     + _SEP
@@ -167,7 +168,7 @@ def _summary_of(attempt_id):
         func.max(case((or_(and_(_i.c.response.is_not(None), cast(_i.c.response, Text) != "null"),
                            _i.c.flagged.is_(True), _i.c.save_seq > 0), 1), else_=0)),
         func.count(_i.c.display_key),
-        aggregate_strings(_part, "\x1e"),
+        aggregate_strings(_part, _PARTS),
     ).where(_i.c.attempt_id == attempt_id)  # fmt: skip
 
 
@@ -244,6 +245,36 @@ class PageItems:
         """What the page shows apart from the answers, or None if that cannot be told."""
         return self._shape
 
+    def outline(self) -> list[tuple[int, str]] | None:
+        """The shape as the items in order, each (position, the rest of its part: what is
+        shown there apart from the position); None if it does not read as one part per
+        item (a section title holding a separator)."""
+        if self._shape is None:
+            return None
+        out = []
+        for part in self._shape.split(_PARTS):
+            cut = part.find(_SEP)
+            if cut < 0 or part.count(_SEP) != 5:
+                return None
+            out.append((int(part[:cut]), part[cut + 1 :]))
+        out.sort()
+        if len(out) != self.count or len({position for position, _rest in out}) != self.count:
+            return None
+        return out
+
+    def view_of(self, position: int, rest: str) -> dict[str, Any] | None:
+        """The candidate view of an untouched item from its outline entry and what this
+        worker keeps of its version; None if it keeps nothing of it (then the rows are
+        read, and with them the versions)."""
+        key, order, points, section, title = rest.split(_SEP)
+        parts = attempt_layouts.kept_parts(key)
+        if parts is None:
+            return None
+        order_list = json.loads(order) if order else None
+        sketch = _Untouched(position, int(section), title, parts.kind, Decimal(points), key,
+                            order_list or None)  # fmt: skip
+        return candidate_view(sketch, parts)
+
     @property
     def rows(self) -> list[tuple]:
         if self._rows is None:
@@ -255,6 +286,23 @@ class PageItems:
         rows = self.rows
         parts = attempt_layouts.parts({r[_ID]: r[_KEY] for r in rows})
         return [candidate_view(PageItem(r), parts[r[_ID]]) for r in rows]
+
+
+@dataclass(frozen=True)
+class _Untouched:
+    """An attempt item not answered, flagged or saved yet, as its outline tells it."""
+
+    position: int
+    section_position: int
+    section_title: str
+    kind: str
+    points: Decimal
+    display_key: str
+    option_order: list[str] | None
+    response: None = None
+    save_seq: int = 0
+    flagged: bool = False
+    counted: bool = True
 
 
 def candidate_view(item: Any, parts: DisplayParts) -> dict[str, Any]:

@@ -21,23 +21,40 @@ from markupsafe import Markup, escape
 from exam_app.web.filters import markdown_text, render_markdown, score
 
 _UNANSWERED_KEPT = 16384
-_unanswered: dict[tuple, Markup] = {}
+# An unanswered item's HTML cut where its position goes, by what is shown (`shown_key`: the
+# item version and option order), mode, section and points: one entry serves the item at
+# any position, so a paper that shuffles options (or items) still finds its items here.
+_unanswered: dict[tuple, tuple[str, ...]] = {}
+_SLOT = "\x00"  # the position while an item is rendered to be kept (see _cut)
+_UNCUT = ()  # kept for an item whose texts hold _SLOT: rendered each time
 
 
 def question_html(q: dict[str, Any], mode: str = "take") -> Markup:
     """At the start of an exam every item is unanswered: such an item's HTML depends only on
-    what is shown (`shown_key`, the item version and option order), its position and its
-    points, so it is made once per worker and reused for every candidate."""
+    what is shown, its position and its points, so it is made once per worker and reused
+    for every candidate, the position put in."""
     shown = q.get("shown_key")
     if shown is None or q["response"] is not None or q["flagged"] or q["save_seq"]:
         return _render(q, mode)
-    key = (shown, mode, q["position"], q["section_position"], q["points"])
-    html = _unanswered.get(key)
-    if html is None:
+    key = (shown, mode, q["section_position"], q["points"])
+    chunks = _unanswered.get(key)
+    if chunks is None:
         if len(_unanswered) >= _UNANSWERED_KEPT:
             _unanswered.clear()
-        html = _unanswered[key] = _render(q, mode)
-    return html
+        chunks = _unanswered[key] = _cut(q, mode)
+    if chunks is _UNCUT:
+        return _render(q, mode)
+    return Markup(str(q["position"]).join(chunks))
+
+
+def _cut(q: dict[str, Any], mode: str) -> tuple[str, ...]:
+    """The item rendered with _SLOT for its position, cut there; _UNCUT when a text of the
+    item holds _SLOT itself (it would be taken for the position)."""
+    texts = (q["stem"], q["case_title"] or "", q["case_scenario"] or "",
+             *(o["label"] + o["text"] for o in q["options"]))  # fmt: skip
+    if any(_SLOT in text for text in texts):
+        return _UNCUT
+    return tuple(_render({**q, "position": _SLOT}, mode).split(_SLOT))
 
 
 def _render(q: dict[str, Any], mode: str) -> Markup:
@@ -186,12 +203,16 @@ _blocks: dict[tuple, tuple[Markup, Markup]] = {}
 def forget_pages() -> None:
     """Tests that want cold caches call this."""
     _blocks.clear()
+    _unanswered.clear()
+    _by_outline.clear()
+    _navigators.clear()
 
 
 def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
-    """The attempt page's 答题卡 and questions. At the start of an exam nothing is answered,
-    and every candidate of a paper without shuffling sees the same page: both are then
-    made once per worker and shape (services/attempt_page.py) and reused."""
+    """The attempt page's 答题卡 and questions. At the start of an exam nothing is answered:
+    every candidate of a paper without shuffling sees the same page, made once per worker
+    and shape (services/attempt_page.py) and reused; with shuffled options each page is
+    put together from its items as this worker keeps them, without their rows read."""
     shape = page.shape() if page.untouched else None
     if shape is None:
         views = page.views()
@@ -199,8 +220,66 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     key = (shape, tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items())))
     found = _blocks.get(key)
     if found is None:
+        found = _from_kept(page, sections)
+        if found is None:  # an item not rendered yet in this worker: from the rows
+            views = page.views()
+            found = (navigator_html(views), questions_html(views, sections, "take"))
         if len(_blocks) >= _BLOCKS_KEPT:
             _blocks.clear()
-        views = page.views()
-        found = _blocks[key] = (navigator_html(views), questions_html(views, sections, "take"))
+        _blocks[key] = found
+    return found
+
+
+# The attempt page's items by what the page's outline says of each apart from its position
+# (services/attempt_page.PageItems.outline): (its HTML cut where the position goes, its
+# section, the section's title). Found without decoding anything of the item.
+_by_outline: dict[str, tuple[tuple[str, ...], int, str]] = {}
+
+
+def _from_kept(page, sections: dict[int, dict]):
+    """An untouched page's 答题卡 and questions from its outline: each item's HTML as kept,
+    else rendered from what is kept of its version; None when that is not kept either."""
+    outline = page.outline()
+    if outline is None:
+        return None
+    out, current, skeleton = [], None, []
+    for position, rest in outline:
+        kept = _by_outline.get(rest)
+        if kept is None:
+            if (view := page.view_of(position, rest)) is None:
+                return None
+            html = question_html(view, "take")
+            section, title = view["section_position"], view["section_title"]
+            chunks = _unanswered.get((view["shown_key"], "take", section, view["points"]))
+            if chunks:  # not _UNCUT
+                if len(_by_outline) >= _UNANSWERED_KEPT:
+                    _by_outline.clear()
+                _by_outline[rest] = (chunks, section, title)
+        else:
+            chunks, section, title = kept
+            html = str(position).join(chunks)
+        if section != current:
+            current = section
+            q = {"section_position": section, "section_title": title}
+            out.append(_section_heading(q, sections.get(section)))
+        out.append(html)
+        skeleton.append((position, section, title))
+    return _untouched_navigator(tuple(skeleton)), Markup("".join(out))
+
+
+_navigators: dict[tuple, Markup] = {}
+
+
+def _untouched_navigator(skeleton: tuple) -> Markup:
+    """The 答题卡 with nothing answered, by (position, section, section title) per item:
+    the same for every candidate whose items fall in the same sections."""
+    found = _navigators.get(skeleton)
+    if found is None:
+        if len(_navigators) >= _BLOCKS_KEPT:
+            _navigators.clear()
+        found = _navigators[skeleton] = navigator_html([
+            {"position": position, "section_position": section, "section_title": title,
+             "response": None, "flagged": False}
+            for position, section, title in skeleton
+        ])  # fmt: skip
     return found

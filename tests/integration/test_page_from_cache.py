@@ -82,3 +82,41 @@ def test_the_second_page_at_the_start_reads_no_item_rows(app, make_client):
     assert _reads_rows(statements)
     checked = re.search(rf'<fieldset[^>]*id="q{item.position}".*?</fieldset>', html_b, re.S)[0]
     assert "checked" in checked  # answered: built from its rows, with the answer
+
+
+def _orders(attempt) -> list:
+    return [item.option_order for item in sorted(attempt.items, key=lambda i: i.position)]
+
+
+def test_a_page_with_shuffled_options_is_put_together_from_kept_items(app, make_client):
+    """Options shuffled: each candidate's page differs, so it is not kept whole; it is put
+    together from what the worker keeps of each item (its version, its HTML by what is
+    shown), without the rows read, and is the page the rows would give."""
+    paper = _objective_paper(person("lead", Role.LEAD), shuffle_options=True)
+    first, first_attempt = _sitting(make_client, paper, "a")
+    for n in range(6):  # someone whose options came out in another order than a's
+        second, second_attempt = _sitting(make_client, paper, f"b{n}")
+        if _orders(second_attempt) != _orders(first_attempt):
+            break
+    assert _orders(second_attempt) != _orders(first_attempt)
+    attempt_layouts.clear()
+    question_html.forget_pages()
+    _html_a, built = _view(first, first_attempt.id)  # reads a's rows, and the item versions
+    assert _reads_rows(built)
+    put_together, statements = _view(second, second_attempt.id)
+    assert not _reads_rows(statements) and len(statements) == 1
+    question_html._blocks.clear()  # the whole page again, now from the items' kept HTML
+    again, statements = _view(second, second_attempt.id)
+    assert not _reads_rows(statements)
+    attempt_layouts.clear()
+    question_html.forget_pages()
+    from_rows, statements = _view(second, second_attempt.id)
+    assert _reads_rows(statements)
+    assert _questions(put_together) == _questions(again) == _questions(from_rows)
+    navigator = re.compile(r'<nav class="navigator".*?</nav>', re.S)
+    assert navigator.search(put_together)[0] == navigator.search(from_rows)[0]
+    # Each option where b's order puts it, lettered as b sees it.
+    order = next(o for o in _orders(second_attempt) if o)
+    shown = re.findall(r'value="([A-Z])"><span>([A-Z])\. ', _questions(put_together))
+    assert [label for label, _letter in shown[: len(order)]] == order
+    assert [letter for _label, letter in shown[: len(order)]] == list("ABCDEFG"[: len(order)])
