@@ -146,6 +146,21 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
 # row of items read (web/question_html.attempt_html). Each item's part names its position,
 # so the order the database joins them in can only make two texts differ, never alike.
 _SEP, _PARTS = "\x1f", "\x1e"
+_orders: dict[str, tuple[str, ...]] = {}  # an option order as written -> as shown_key has it
+
+
+def _order(text: str) -> tuple[str, ...]:
+    found = _orders.get(text)
+    if found is None:
+        if len(_orders) >= attempt_layouts.PARTS_KEPT:
+            _orders.clear()
+        found = _orders[text] = tuple(json.loads(text) or ()) if text else ()
+    return found
+
+
+def _first(entry: tuple) -> int:
+    return entry[0]
+
 
 _part = (
     cast(_i.c.position, String)
@@ -245,34 +260,34 @@ class PageItems:
         """What the page shows apart from the answers, or None if that cannot be told."""
         return self._shape
 
-    def outline(self) -> list[tuple[int, str]] | None:
-        """The shape as the items in order, each (position, the rest of its part: what is
-        shown there apart from the position); None if it does not read as one part per
-        item (a section title holding a separator)."""
+    def outline(self) -> list[tuple] | None:
+        """The shape as the items in order, each (position, display key, option order as
+        shown_key has it, then points, section and section title as the database wrote
+        them); None if it does not read as one part per item (a title holding a separator)."""
         if self._shape is None:
             return None
         out = []
         for part in self._shape.split(_PARTS):
-            cut = part.find(_SEP)
-            if cut < 0 or part.count(_SEP) != 5:
+            fields = part.split(_SEP)
+            if len(fields) != 6:
                 return None
-            out.append((int(part[:cut]), part[cut + 1 :]))
-        out.sort()
-        if len(out) != self.count or len({position for position, _rest in out}) != self.count:
+            position, key, order, points, section, title = fields
+            out.append((int(position), key, _order(order), points, section, title))
+        out.sort(key=_first)
+        if len(out) != self.count or len({entry[0] for entry in out}) != self.count:
             return None
         return out
 
-    def view_of(self, position: int, rest: str) -> dict[str, Any] | None:
+    def view_of(self, entry: tuple) -> dict[str, Any] | None:
         """The candidate view of an untouched item from its outline entry and what this
         worker keeps of its version; None if it keeps nothing of it (then the rows are
         read, and with them the versions)."""
-        key, order, points, section, title = rest.split(_SEP)
+        position, key, order, points, section, title = entry
         parts = attempt_layouts.kept_parts(key)
         if parts is None:
             return None
-        order_list = json.loads(order) if order else None
         sketch = _Untouched(position, int(section), title, parts.kind, Decimal(points), key,
-                            order_list or None)  # fmt: skip
+                            list(order) or None)  # fmt: skip
         return candidate_view(sketch, parts)
 
     @property

@@ -13,6 +13,7 @@ autosave), "practice" (live inputs, a plain form), "preview" (disabled) or "prin
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -21,40 +22,106 @@ from markupsafe import Markup, escape
 from exam_app.web.filters import markdown_text, render_markdown, score
 
 _UNANSWERED_KEPT = 16384
-# An unanswered item's HTML cut where its position goes, by what is shown (`shown_key`: the
-# item version and option order), mode, section and points: one entry serves the item at
-# any position, so a paper that shuffles options (or items) still finds its items here.
-_unanswered: dict[tuple, tuple[str, ...]] = {}
-_SLOT = "\x00"  # the position while an item is rendered to be kept (see _cut)
-_UNCUT = ()  # kept for an item whose texts hold _SLOT: rendered each time
+_POS = "\x00"  # where the position goes while an item is rendered to be kept (_Kept)
+_OPTIONS_OPEN, _OPTIONS_CLOSE = '<div class="options">', "</div>"
+
+
+@dataclass(frozen=True)
+class _Kept:
+    """An unanswered item's HTML for any position and option order, cut where the position
+    goes: `head` (up to its options) and `tail`; each option by its label and by the letter
+    it gets (A, B, … by where it is shown). Without options, all is `head`."""
+
+    head: tuple[str, ...]
+    options: dict[str, tuple[tuple[str, ...], ...]] | None = None
+    labels: tuple[str, ...] = ()  # the order shown when the item's order is not shuffled
+    tail: tuple[str, ...] = ()
+    # The whole item cut where the position goes, by option order, as orders come (at most
+    # n! of them; 24 for four options): a page is then one join per item.
+    by_order: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
+
+
+_UNCUT = _Kept(())  # an item whose texts hold _POS or _LETTER: rendered each time
+# By item version (`shown_key`'s first part), mode, section, points and whether its
+# options are shuffled: one entry serves the item at any position in any order.
+_unanswered: dict[tuple, _Kept] = {}
 
 
 def question_html(q: dict[str, Any], mode: str = "take") -> Markup:
     """At the start of an exam every item is unanswered: such an item's HTML depends only on
-    what is shown, its position and its points, so it is made once per worker and reused
-    for every candidate, the position put in."""
+    what is shown, its position, its option order and its points, so it is made once per
+    worker and item version and put together for every candidate."""
     shown = q.get("shown_key")
     if shown is None or q["response"] is not None or q["flagged"] or q["save_seq"]:
         return _render(q, mode)
-    key = (shown, mode, q["section_position"], q["points"])
-    chunks = _unanswered.get(key)
-    if chunks is None:
+    key = (shown[0], mode, q["section_position"], q["points"], bool(shown[1]))
+    kept = _unanswered.get(key)
+    if kept is None:
         if len(_unanswered) >= _UNANSWERED_KEPT:
             _unanswered.clear()
-        chunks = _unanswered[key] = _cut(q, mode)
-    if chunks is _UNCUT:
-        return _render(q, mode)
-    return Markup(str(q["position"]).join(chunks))
+        html = _render(q, mode)
+        kept = _keep(q, mode)
+        # Kept only if it gives back what _render made: a text holding a slot's character
+        # would have taken the position or a letter.
+        if _assemble(kept, q["position"], shown[1]) != html:
+            kept = _UNCUT
+        _unanswered[key] = kept
+        return html
+    html = _assemble(kept, q["position"], shown[1]) if kept is not _UNCUT else None
+    return _render(q, mode) if html is None else Markup(html)
 
 
-def _cut(q: dict[str, Any], mode: str) -> tuple[str, ...]:
-    """The item rendered with _SLOT for its position, cut there; _UNCUT when a text of the
-    item holds _SLOT itself (it would be taken for the position)."""
-    texts = (q["stem"], q["case_title"] or "", q["case_scenario"] or "",
-             *(o["label"] + o["text"] for o in q["options"]))  # fmt: skip
-    if any(_SLOT in text for text in texts):
+def _keep(q: dict[str, Any], mode: str) -> _Kept:
+    # Plain strings from here: Markup would escape what is added to it or put in.
+    if q["kind"] not in ("single", "multi"):
+        return _Kept(str(_render({**q, "position": _POS}, mode)).split(_POS))
+    bare = str(_render({**q, "position": _POS, "options": []}, mode))
+    head, found, tail = bare.partition(_OPTIONS_OPEN + _OPTIONS_CLOSE)
+    if not found:
         return _UNCUT
-    return tuple(_render({**q, "position": _SLOT}, mode).split(_SLOT))
+    kind_input = "radio" if q["kind"] == "single" else "checkbox"
+    letters = [chr(65 + n) for n in range(len(q["options"]))]
+    options = {
+        o["label"]: tuple(
+            _option(kind_input, mode, f"q{_POS}", o["label"], _option_span(letter, o["text"]),
+                    False).split(_POS)
+            for letter in letters
+        )
+        for o in q["options"]
+    }  # fmt: skip
+    return _Kept((head + _OPTIONS_OPEN).split(_POS), options,
+                 tuple(o["label"] for o in q["options"]), (_OPTIONS_CLOSE + tail).split(_POS))  # fmt: skip
+
+
+def _assemble(kept: _Kept, position: int, order: tuple[str, ...]) -> str | None:
+    """The item at this position with its options in this order; None if the order names
+    an option the entry does not have (it was kept from another version's view)."""
+    if kept.options is None:
+        return str(position).join(kept.head)
+    chunks = kept.by_order.get(order)
+    if chunks is None:
+        options = []
+        for n, label in enumerate(order or kept.labels):
+            if (option := kept.options.get(label)) is None or n >= len(option):
+                return None
+            options.append(option[n])
+        chunks = _joined(kept.head, *options, kept.tail)
+        if len(kept.by_order) < _ORDERS_KEPT:
+            kept.by_order[order] = chunks
+    return str(position).join(chunks)
+
+
+_ORDERS_KEPT = 720  # six options' orders
+
+
+def _joined(*pieces: tuple[str, ...]) -> tuple[str, ...]:
+    """Pieces each cut where the position goes, as one: the last chunk of each meets the
+    first of the next (no position between them)."""
+    out = list(pieces[0])
+    for piece in pieces[1:]:
+        out[-1] += piece[0]
+        out.extend(piece[1:])
+    return tuple(out)
 
 
 def _render(q: dict[str, Any], mode: str) -> Markup:
@@ -74,23 +141,16 @@ def _render(q: dict[str, Any], mode: str) -> Markup:
             f'<span class="save-state" aria-live="polite">{saved}</span>'
         )
     out.append("</header>")
-    options = tuple((o["letter"], o["label"], o["text"]) for o in q["options"])
-    texts, option_texts = _texts(q["stem"], q["case_title"], q["case_scenario"], options)
-    out.append(texts)
+    out.append(_texts(q["stem"], q["case_title"], q["case_scenario"]))
     name = f"q{pos}"
     if kind in ("single", "multi"):
-        out.append('<div class="options">')
+        out.append(_OPTIONS_OPEN)
         kind_input = "radio" if kind == "single" else "checkbox"
-        for o, text in zip(q["options"], option_texts, strict=True):
-            if mode == "print":
-                out.append(f"<label>{text}</label>")
-                continue
+        for o in q["options"]:
             chosen = response == o["label"] if kind == "single" else o["label"] in (response or ())
-            out.append(
-                f'<label><input type="{kind_input}" name="{name}" value="{escape(o["label"])}"'
-                f"{' checked' if chosen else ''}>{text}</label>"
-            )
-        out.append("</div>")
+            text = _option_span(o["letter"], o["text"])
+            out.append(_option(kind_input, mode, name, o["label"], text, chosen))
+        out.append(_OPTIONS_CLOSE)
     elif kind == "tf":
         if mode == "print":
             out.append('<div class="options"><p>（　）正确　（　）错误</p></div>')
@@ -125,21 +185,32 @@ def _render(q: dict[str, Any], mode: str) -> Markup:
 
 
 @lru_cache(maxsize=8192)
-def _texts(
-    stem: str, case_title: str | None, case_scenario: str | None, options: tuple
-) -> tuple[str, tuple[str, ...]]:
-    """The item's texts as HTML, once per worker for each item version and option order."""
+def _texts(stem: str, case_title: str | None, case_scenario: str | None) -> str:
+    """The item's case and stem as HTML, once per worker for each item version."""
     case = (
         f'<div class="case"><strong>案例：{escape(case_title)}</strong>'
         f"{render_markdown(case_scenario)}</div>"
         if case_title
         else ""
     )
-    stem_html = f'<div class="stem">{render_markdown(stem)}</div>'
-    spans = tuple(
-        f"<span>{letter}. {escape(markdown_text(text))}</span>" for letter, _label, text in options
+    return case + f'<div class="stem">{render_markdown(stem)}</div>'
+
+
+@lru_cache(maxsize=16384)
+def _option_span(letter: str, text: str) -> str:
+    """An option's text as shown under its letter: once per text and letter, not per order
+    (shuffled options would make thousands of orders)."""
+    return f"<span>{letter}. {escape(markdown_text(text))}</span>"
+
+
+def _option(kind_input: str, mode: str, name: str, label: str, text: str, chosen: bool) -> str:
+    """One option of a choice item; `text` its lettered span."""
+    if mode == "print":
+        return f"<label>{text}</label>"
+    return (
+        f'<label><input type="{kind_input}" name="{name}" value="{escape(label)}"'
+        f"{' checked' if chosen else ''}>{text}</label>"
     )
-    return case + stem_html, spans
 
 
 def questions_html(items: list[dict[str, Any]], sections: dict[int, dict], mode: str) -> Markup:
@@ -230,34 +301,36 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     return found
 
 
-# The attempt page's items by what the page's outline says of each apart from its position
-# (services/attempt_page.PageItems.outline): (its HTML cut where the position goes, its
-# section, the section's title). Found without decoding anything of the item.
-_by_outline: dict[str, tuple[tuple[str, ...], int, str]] = {}
+# The attempt page's items by what its outline says of each (services/attempt_page.py:
+# version, points, section, its title, shuffled or not, as the database wrote them), so
+# that nothing of an item is decoded to find it: (its entry in _unanswered, its section).
+_by_outline: dict[tuple, tuple[_Kept, int]] = {}
 
 
 def _from_kept(page, sections: dict[int, dict]):
-    """An untouched page's 答题卡 and questions from its outline: each item's HTML as kept,
-    else rendered from what is kept of its version; None when that is not kept either."""
+    """An untouched page's 答题卡 and questions from its outline: each item put together from
+    its kept entry, else rendered from what is kept of its version (and kept); None when
+    that is not kept either (the rows are then read)."""
     outline = page.outline()
     if outline is None:
         return None
     out, current, skeleton = [], None, []
-    for position, rest in outline:
-        kept = _by_outline.get(rest)
-        if kept is None:
-            if (view := page.view_of(position, rest)) is None:
+    for entry in outline:
+        position, key, order, points, section_text, title = entry
+        found = _by_outline.get((key, points, section_text, title, bool(order)))
+        html = _assemble(found[0], position, order) if found is not None else None
+        if html is None:
+            if (view := page.view_of(entry)) is None:
                 return None
             html = question_html(view, "take")
-            section, title = view["section_position"], view["section_title"]
-            chunks = _unanswered.get((view["shown_key"], "take", section, view["points"]))
-            if chunks:  # not _UNCUT
+            section = view["section_position"]
+            kept = _unanswered.get((key, "take", section, view["points"], bool(order)))
+            if kept is not None and kept is not _UNCUT:
                 if len(_by_outline) >= _UNANSWERED_KEPT:
                     _by_outline.clear()
-                _by_outline[rest] = (chunks, section, title)
+                _by_outline[(key, points, section_text, title, bool(order))] = (kept, section)
         else:
-            chunks, section, title = kept
-            html = str(position).join(chunks)
+            section = found[1]
         if section != current:
             current = section
             q = {"section_position": section, "section_title": title}

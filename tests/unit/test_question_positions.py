@@ -47,6 +47,7 @@ def test_a_text_holding_the_marker_is_rendered_as_it_is(where):
         v = _view(position)
         if where == "label":
             v["options"][0]["label"] = "B\x00"
+            v["shown_key"] = (v["shown_key"][0], ("B\x00", "A"))
         else:
             v["case_title"], v["case_scenario"] = "某小区\x00停电", "业主来电。"
         return v
@@ -61,3 +62,24 @@ def test_an_answered_item_is_not_kept():
     answered = {**_view(5), "response": "B", "save_seq": 1}
     html = question_html.question_html(answered)
     assert "checked" in html and not question_html._unanswered
+
+
+def _in_order(position: int, order: tuple[str, ...], kind: str = "multi"):
+    texts = {"A": "按时缴费", "B": "<b>违约金</b>", "C": "a < b", "D": "峰谷分时"}
+    view = _view(position)
+    view["kind"], view["kind_label"] = kind, "多选题"
+    view["options"] = [{"letter": chr(65 + n), "label": label, "text": texts[label]}
+                       for n, label in enumerate(order)]  # fmt: skip
+    view["shown_key"] = ("k-multi", order)
+    return view
+
+
+def test_one_kept_item_serves_every_option_order():
+    orders = [("A", "B", "C", "D"), ("D", "C", "B", "A"), ("B", "D", "A", "C"), ("C", "A", "D", "B")]
+    for n, order in enumerate(orders * 2):
+        view = _in_order(10 + n, order)
+        assert question_html.question_html(view) == question_html._render(view, "take")
+    assert len(question_html._unanswered) == 1
+    html = question_html.question_html(_in_order(3, ("D", "C", "B", "A")))
+    assert 'value="D"><span>A. 峰谷分时</span>' in html and "&lt;b&gt;违约金&lt;/b&gt;" not in html
+    assert 'value="C"><span>B. a &lt; b</span>' in html
