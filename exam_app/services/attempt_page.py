@@ -123,19 +123,19 @@ def shown_options(parts: DisplayParts, order: list[str] | None) -> list[dict[str
     ]
 
 
-_shown_cache: dict[tuple, list[dict[str, str]]] = {}
+_shown_cache: dict[str, list[dict[str, str]]] = {}
 
 
 def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -> list[dict]:
-    """shown_options, kept per item version and order (shared: callers must not change it)."""
-    if key is None:
+    """shown_options, kept per item version in the bank's order (shared: callers must not
+    change it)."""
+    if key is None or order:  # shuffled: thousands of orders, each cheap to make
         return shown_options(parts, order)
-    cache_key = (key, tuple(order) if order else None)
-    found = _shown_cache.get(cache_key)
+    found = _shown_cache.get(key)
     if found is None:
         if len(_shown_cache) >= attempt_layouts.PARTS_KEPT:
             _shown_cache.clear()
-        found = _shown_cache[cache_key] = shown_options(parts, order)
+        found = _shown_cache[key] = shown_options(parts, None)
     return found
 
 

@@ -291,13 +291,17 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     key = (shape, tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items())))
     found = _blocks.get(key)
     if found is None:
-        found = _from_kept(page, sections)
+        outline = page.outline()
+        found = _from_kept(page, outline, sections)
         if found is None:  # an item not rendered yet in this worker: from the rows
             views = page.views()
             found = (navigator_html(views), questions_html(views, sections, "take"))
-        if len(_blocks) >= _BLOCKS_KEPT:
-            _blocks.clear()
-        _blocks[key] = found
+        # A page with shuffled options is one candidate's: put together again if reloaded,
+        # rather than 64 such pages (100 KB each) kept in every worker.
+        if outline is None or not any(order for _position, _key, order, *_rest in outline):
+            if len(_blocks) >= _BLOCKS_KEPT:
+                _blocks.clear()
+            _blocks[key] = found
     return found
 
 
@@ -307,11 +311,10 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
 _by_outline: dict[tuple, tuple[_Kept, int]] = {}
 
 
-def _from_kept(page, sections: dict[int, dict]):
-    """An untouched page's 答题卡 and questions from its outline: each item put together from
-    its kept entry, else rendered from what is kept of its version (and kept); None when
-    that is not kept either (the rows are then read)."""
-    outline = page.outline()
+def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
+    """An untouched page's 答题卡 and questions from its outline (PageItems.outline): each
+    item put together from its kept entry, else rendered from what is kept of its version
+    (and kept); None when that is not kept either (the rows are then read)."""
     if outline is None:
         return None
     out, current, skeleton = [], None, []
