@@ -36,12 +36,12 @@ class _Kept:
     options: dict[str, tuple[tuple[str, ...], ...]] | None = None
     labels: tuple[str, ...] = ()  # the order shown when the item's order is not shuffled
     tail: tuple[str, ...] = ()
-    # The whole item cut where the position goes, by option order, as orders come (at most
-    # n! of them; 24 for four options): a page is then one join per item.
+    # The whole item cut where the position goes, by option order, for the first orders
+    # that come (_ORDERS_KEPT): a page is then one join per item.
     by_order: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
-_UNCUT = _Kept(())  # an item whose texts hold _POS or _LETTER: rendered each time
+_UNCUT = _Kept(())  # an item whose texts hold _POS: rendered each time
 # By item version (`shown_key`'s first part), mode, section, points and whether its
 # options are shuffled: one entry serves the item at any position in any order.
 _unanswered: dict[tuple, _Kept] = {}
@@ -111,7 +111,7 @@ def _assemble(kept: _Kept, position: int, order: tuple[str, ...]) -> str | None:
     return str(position).join(chunks)
 
 
-_ORDERS_KEPT = 720  # six options' orders
+_ORDERS_KEPT = 24  # per item: four options' orders (more would grow with every candidate)
 
 
 def _joined(*pieces: tuple[str, ...]) -> tuple[str, ...]:
@@ -296,12 +296,11 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
         if found is None:  # an item not rendered yet in this worker: from the rows
             views = page.views()
             found = (navigator_html(views), questions_html(views, sections, "take"))
-        # A page with shuffled options is one candidate's: put together again if reloaded,
-        # rather than 64 such pages (100 KB each) kept in every worker.
-        if outline is None or not any(order for _position, _key, order, *_rest in outline):
-            if len(_blocks) >= _BLOCKS_KEPT:
-                _blocks.clear()
-            _blocks[key] = found
+        # With options shuffled, one candidate's page: kept for a reload all the same (the
+        # 64 kept fill within the first seconds of a start; memory stays where it is).
+        if len(_blocks) >= _BLOCKS_KEPT:
+            _blocks.clear()
+        _blocks[key] = found
     return found
 
 

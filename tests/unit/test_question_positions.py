@@ -75,7 +75,12 @@ def _in_order(position: int, order: tuple[str, ...], kind: str = "multi"):
 
 
 def test_one_kept_item_serves_every_option_order():
-    orders = [("A", "B", "C", "D"), ("D", "C", "B", "A"), ("B", "D", "A", "C"), ("C", "A", "D", "B")]
+    orders = [
+        ("A", "B", "C", "D"),
+        ("D", "C", "B", "A"),
+        ("B", "D", "A", "C"),
+        ("C", "A", "D", "B"),
+    ]
     for n, order in enumerate(orders * 2):
         view = _in_order(10 + n, order)
         assert question_html.question_html(view) == question_html._render(view, "take")
