@@ -41,7 +41,7 @@ class _Kept:
     by_order: dict[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict, compare=False)
 
 
-_UNCUT = _Kept(())  # an item whose texts hold _POS: rendered each time
+_UNCUT = _Kept(())  # an item that could not be cut (a text holding _POS): rendered each time
 # By item version (`shown_key`'s first part), mode, section, points and whether its
 # options are shuffled: one entry serves the item at any position in any order.
 _unanswered: dict[tuple, _Kept] = {}
@@ -58,11 +58,11 @@ def question_html(q: dict[str, Any], mode: str = "take") -> Markup:
     kept = _unanswered.get(key)
     if kept is None:
         if len(_unanswered) >= _UNANSWERED_KEPT:
-            _unanswered.clear()
+            _forget_items()
         html = _render(q, mode)
         kept = _keep(q, mode)
-        # Kept only if it gives back what _render made: a text holding a slot's character
-        # would have taken the position or a letter.
+        # Kept only if it gives back what _render made: a text holding _POS would have
+        # taken the position.
         if _assemble(kept, q["position"], shown[1]) != html:
             kept = _UNCUT
         _unanswered[key] = kept
@@ -106,12 +106,21 @@ def _assemble(kept: _Kept, position: int, order: tuple[str, ...]) -> str | None:
                 return None
             options.append(option[n])
         chunks = _joined(kept.head, *options, kept.tail)
-        if len(kept.by_order) < _ORDERS_KEPT:
+        if len(kept.by_order) < _ORDERS_KEPT and _orders_kept[0] < _ALL_ORDERS_KEPT:
             kept.by_order[order] = chunks
+            _orders_kept[0] += 1
     return str(position).join(chunks)
 
 
 _ORDERS_KEPT = 24  # per item: four options' orders (more would grow with every candidate)
+_ALL_ORDERS_KEPT = 4096  # in all, ~2 KB each: a 100-item paper's, not a practising bank's
+_orders_kept = [0]
+
+
+def _forget_items() -> None:
+    _unanswered.clear()
+    _by_outline.clear()
+    _orders_kept[0] = 0
 
 
 def _joined(*pieces: tuple[str, ...]) -> tuple[str, ...]:
@@ -274,8 +283,7 @@ _blocks: dict[tuple, tuple[Markup, Markup]] = {}
 def forget_pages() -> None:
     """Tests that want cold caches call this."""
     _blocks.clear()
-    _unanswered.clear()
-    _by_outline.clear()
+    _forget_items()
     _navigators.clear()
 
 

@@ -88,3 +88,13 @@ def test_one_kept_item_serves_every_option_order():
     html = question_html.question_html(_in_order(3, ("D", "C", "B", "A")))
     assert 'value="D"><span>A. 峰谷分时</span>' in html and "&lt;b&gt;违约金&lt;/b&gt;" not in html
     assert 'value="C"><span>B. a &lt; b</span>' in html
+
+
+def test_whole_items_are_kept_for_a_bounded_number_of_orders(monkeypatch):
+    monkeypatch.setattr(question_html, "_ALL_ORDERS_KEPT", 2)
+    orders = [("A", "B", "C", "D"), ("D", "C", "B", "A"), ("B", "D", "A", "C")]
+    for n, order in enumerate(orders * 2):
+        view = _in_order(n + 1, order)
+        assert question_html.question_html(view) == question_html._render(view, "take")
+    (kept,) = question_html._unanswered.values()
+    assert len(kept.by_order) == 2  # the third order is put together from its options
