@@ -327,7 +327,7 @@ def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
     out, current, skeleton = [], None, []
     for entry in outline:
         position, key, order, points, section_text, title = entry
-        found = _by_outline.get((key, points, section_text, title, bool(order)))
+        found = _by_outline.get(outlined := (key, points, section_text, title, bool(order)))
         html = _assemble(found[0], position, order) if found is not None else None
         if html is None:
             if (view := page.view_of(entry)) is None:
@@ -338,7 +338,7 @@ def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
             if kept is not None and kept is not _UNCUT:
                 if len(_by_outline) >= _UNANSWERED_KEPT:
                     _by_outline.clear()
-                _by_outline[(key, points, section_text, title, bool(order))] = (kept, section)
+                _by_outline[outlined] = (kept, section)
         else:
             section = found[1]
         if section != current:

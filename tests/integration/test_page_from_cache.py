@@ -89,9 +89,9 @@ def _orders(attempt) -> list:
 
 
 def test_a_page_with_shuffled_options_is_put_together_from_kept_items(app, make_client):
-    """Options shuffled: each candidate's page differs, so it is not kept whole; it is put
-    together from what the worker keeps of each item (its version, its HTML by what is
-    shown), without the rows read, and is the page the rows would give."""
+    """Options shuffled: each candidate's page differs, so the first one's is no use to the
+    second; it is put together from what the worker keeps of each item (its version, its
+    HTML by what is shown), without the rows read, and is the page the rows would give."""
     paper = _objective_paper(person("lead", Role.LEAD), shuffle_options=True)
     first, first_attempt = _sitting(make_client, paper, "a")
     for n in range(6):  # someone whose options came out in another order than a's
