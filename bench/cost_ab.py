@@ -4,6 +4,7 @@ multiples of the bare request, on the same machine at the same moments.
 Run (from the repository):
   git worktree add ../before <commit>
   .venv/bin/python bench/cost_ab.py ../before . [--rounds 12] [--seconds 3] [--db postgresql]
+                                                [--shuffle]
   .venv/bin/python bench/cost_ab.py . . --db sqlite --db-b postgresql   # one checkout, two databases
 
 A single cost phase moves by ±0.2 × bare between runs of the same code on a shared
@@ -46,6 +47,7 @@ def main() -> None:
         choices=("sqlite", "postgresql"),
         help="B's database, if not --db: PostgreSQL's cost over SQLite's at the same moments",
     )
+    p.add_argument("--shuffle", action="store_true", help="a paper that shuffles options")
     args = p.parse_args()
     databases = {"A": args.db, "B": args.db_b or args.db}
     servers, plans, ratios, costs = {}, {}, {}, {}
@@ -63,7 +65,7 @@ def main() -> None:
             if databases[name] == "postgresql":
                 url = postgres.url(postgres.create_database())
             # A sitting of a few seconds takes ~30 candidates; each sits once.
-            plans[name] = load_bench.build_database(url, 90 * args.rounds + 60, 100)
+            plans[name] = load_bench.build_database(url, 90 * args.rounds + 60, 100, args.shuffle)
             servers[name] = load_bench.Server(url, workdir, 2, 1, root=checkout)
             ratios[name], costs[name] = {}, {}
         first = {"A": 0, "B": 0}

@@ -43,8 +43,8 @@ class AttemptHead:
     deadline_at: datetime
     sections: list[dict] | None
     paper: PaperHead
-    # What the database sums up of the items (count, touched, keyed, shape: see _SUMMARY),
-    # read with the heading so the page needs no statement of its own for it.
+    # What the database sums up of the items (count, touched, keyed, frame, orders: see
+    # _SUMMARY), read with the heading so the page needs no statement of its own for it.
     summary: tuple | None = None
 
 
@@ -140,7 +140,7 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
 
 
 # What the page shows apart from the answers (item versions, option orders, positions,
-# points, sections) as one text made by the database, with whether anything was answered,
+# points, sections) as two texts made by the database, with whether anything was answered,
 # flagged or saved and whether every item has a display key: at the start every candidate
 # of a paper sees the same page, which then comes whole from this worker's cache without a
 # row of items read (web/question_html.attempt_html). Each item's part names its position,
@@ -162,12 +162,14 @@ def _first(entry: tuple) -> int:
     return entry[0]
 
 
-_part = (
+# The frame: everything but the option orders, the same text for every candidate of a
+# paper whose items are not drawn; the orders apart, in the same sequence (both aggregates
+# read the same rows in the same order), so a page of shuffled options is its frame, kept
+# once per worker, and a hundred orders (web/question_html._from_frame).
+_frame_part = (
     cast(_i.c.position, String)
     + _SEP
     + _i.c.display_key
-    + _SEP
-    + func.coalesce(cast(_i.c.option_order, Text), "")
     + _SEP
     + cast(_i.c.points, String)
     + _SEP
@@ -175,6 +177,7 @@ _part = (
     + _SEP
     + _i.c.section_title
 )
+_order_part = func.coalesce(cast(_i.c.option_order, Text), "")
 
 
 def _summary_of(attempt_id):
@@ -183,7 +186,8 @@ def _summary_of(attempt_id):
         func.max(case((or_(and_(_i.c.response.is_not(None), cast(_i.c.response, Text) != "null"),
                            _i.c.flagged.is_(True), _i.c.save_seq > 0), 1), else_=0)),
         func.count(_i.c.display_key),
-        aggregate_strings(_part, _PARTS),
+        aggregate_strings(_frame_part, _PARTS),
+        aggregate_strings(_order_part, _PARTS),
     ).where(_i.c.attempt_id == attempt_id)  # fmt: skip
 
 
@@ -246,33 +250,47 @@ class PageItems:
             attempt.user_id,
         ):
             attempt_layouts.forget(attempt.id)
-        count, touched, keyed, shape = attempt.summary or (
+        count, touched, keyed, frame, orders = attempt.summary or (
             db.session.connection().execute(_SUMMARY, {"attempt_id": attempt.id}).one()
         )
         self.count, self.untouched = count, not touched
-        self._shape = shape if keyed == count else None  # items from before display keys
+        # None for items from before display keys
+        self._frame, self._orders = (frame, orders) if keyed == count and count else (None, "")
         self._rows: list[tuple] | None = None
 
     def __len__(self) -> int:
         return self.count
 
-    def shape(self) -> str | None:
-        """What the page shows apart from the answers, or None if that cannot be told."""
-        return self._shape
+    def shape(self) -> tuple[str, str] | None:
+        """What the page shows apart from the answers (its frame and its option orders), or
+        None if that cannot be told."""
+        return None if self._frame is None else (self._frame, self._orders)
+
+    def frame(self) -> str | None:
+        """The page's shape without its option orders: the same for every candidate of a
+        paper whose items are not drawn."""
+        return self._frame
+
+    def orders(self) -> list[tuple[str, ...]] | None:
+        """Each item's option order as shown_key has it, in the frame's sequence; None if
+        there is not one per item."""
+        orders = [_order(text) for text in self._orders.split(_PARTS)]
+        return orders if len(orders) == self.count else None
 
     def outline(self) -> list[tuple] | None:
         """The shape as the items in order, each (position, display key, option order as
         shown_key has it, then points, section and section title as the database wrote
-        them); None if it does not read as one part per item (a title holding a separator)."""
-        if self._shape is None:
+        them, and where it stands in the frame); None if it does not read as one part per
+        item (a title holding a separator)."""
+        if self._frame is None or (orders := self.orders()) is None:
             return None
         out = []
-        for part in self._shape.split(_PARTS):
+        for index, part in enumerate(self._frame.split(_PARTS)):
             fields = part.split(_SEP)
-            if len(fields) != 6:
+            if len(fields) != 5 or index >= len(orders):
                 return None
-            position, key, order, points, section, title = fields
-            out.append((int(position), key, _order(order), points, section, title))
+            position, key, points, section, title = fields
+            out.append((int(position), key, orders[index], points, section, title, index))
         out.sort(key=_first)
         if len(out) != self.count or len({entry[0] for entry in out}) != self.count:
             return None
@@ -282,7 +300,7 @@ class PageItems:
         """The candidate view of an untouched item from its outline entry and what this
         worker keeps of its version; None if it keeps nothing of it (then the rows are
         read, and with them the versions)."""
-        position, key, order, points, section, title = entry
+        position, key, order, points, section, title, _index = entry
         parts = attempt_layouts.kept_parts(key)
         if parts is None:
             return None

@@ -120,6 +120,7 @@ _orders_kept = [0]
 def _forget_items() -> None:
     _unanswered.clear()
     _by_outline.clear()
+    _frames.clear()
     _orders_kept[0] = 0
 
 
@@ -296,11 +297,11 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     if shape is None:
         views = page.views()
         return navigator_html(views), questions_html(views, sections, "take")
-    key = (shape, tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items())))
+    headings = tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items()))
+    key = (shape, headings)
     found = _blocks.get(key)
     if found is None:
-        outline = page.outline()
-        found = _from_kept(page, outline, sections)
+        found = _from_frame(page, headings, sections)
         if found is None:  # an item not rendered yet in this worker: from the rows
             views = page.views()
             found = (navigator_html(views), questions_html(views, sections, "take"))
@@ -312,6 +313,49 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
     return found
 
 
+@dataclass(frozen=True)
+class _Frame:
+    """An untouched page without its option orders: each item as (where its order stands
+    in the page's orders, its position as text, its kept entry, or its whole HTML when it
+    has no options, and the section heading before it, if any), and the 答题卡."""
+
+    items: tuple[tuple[int, str, _Kept | str, str], ...]
+    navigator: Markup
+
+
+# By the page's frame (PageItems.frame: its items' positions, versions, points, sections)
+# and its sections' headings: at most one per paper whose items are not drawn.
+_frames: dict[tuple, _Frame] = {}
+
+
+def _from_frame(page, headings: tuple, sections: dict[int, dict]):
+    """An untouched page's 答题卡 and questions: its frame, kept once per worker, and each
+    item put together in its order; the first page of a frame from its outline."""
+    if (orders := page.orders()) is None:
+        return None
+    frame = _frames.get(frame_key := (page.frame(), headings))
+    if frame is None:
+        found = _from_kept(page, page.outline(), sections)
+        if found is not None and found[2] is not None:
+            if len(_frames) >= _BLOCKS_KEPT:
+                _frames.clear()
+            _frames[frame_key] = found[2]
+        return None if found is None else found[:2]
+    out = []
+    for index, position, kept, heading in frame.items:
+        if heading:
+            out.append(heading)
+        if kept.__class__ is str:
+            out.append(kept)
+        elif (chunks := kept.by_order.get(orders[index])) is not None:
+            out.append(position.join(chunks))
+        elif (html := _assemble(kept, int(position), orders[index])) is not None:
+            out.append(html)
+        else:  # an order naming an option its version does not have
+            return None
+    return frame.navigator, Markup("".join(out))
+
+
 # The attempt page's items by what its outline says of each (services/attempt_page.py:
 # version, points, section, its title, shuffled or not, as the database wrote them), so
 # that nothing of an item is decoded to find it: (its entry in _unanswered, its section).
@@ -321,12 +365,13 @@ _by_outline: dict[tuple, tuple[_Kept, int]] = {}
 def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
     """An untouched page's 答题卡 and questions from its outline (PageItems.outline): each
     item put together from its kept entry, else rendered from what is kept of its version
-    (and kept); None when that is not kept either (the rows are then read)."""
+    (and kept); None when that is not kept either (the rows are then read). Third, the
+    page's frame, if every item is kept (_from_frame)."""
     if outline is None:
         return None
-    out, current, skeleton = [], None, []
+    out, current, skeleton, framed = [], None, [], []
     for entry in outline:
-        position, key, order, points, section_text, title = entry
+        position, key, order, points, section_text, title, index = entry
         found = _by_outline.get(outlined := (key, points, section_text, title, bool(order)))
         html = _assemble(found[0], position, order) if found is not None else None
         if html is None:
@@ -339,15 +384,24 @@ def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
                 if len(_by_outline) >= _UNANSWERED_KEPT:
                     _by_outline.clear()
                 _by_outline[outlined] = (kept, section)
+            else:
+                framed = None  # rendered each time: no frame
         else:
-            section = found[1]
+            kept, section = found
+        heading = ""
         if section != current:
             current = section
             q = {"section_position": section, "section_title": title}
-            out.append(_section_heading(q, sections.get(section)))
+            heading = _section_heading(q, sections.get(section))
+            out.append(heading)
         out.append(html)
         skeleton.append((position, section, title))
-    return _untouched_navigator(tuple(skeleton)), Markup("".join(out))
+        if framed is not None:
+            framed.append((index, str(position), kept if kept.options is not None else str(html),
+                           heading))  # fmt: skip
+    navigator = _untouched_navigator(tuple(skeleton))
+    frame = None if framed is None else _Frame(tuple(framed), navigator)
+    return navigator, Markup("".join(out)), frame
 
 
 _navigators: dict[tuple, Markup] = {}
