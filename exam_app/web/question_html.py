@@ -121,6 +121,7 @@ def _forget_items() -> None:
     _unanswered.clear()
     _by_outline.clear()
     _frames.clear()
+    _seen_frames.clear()
     _orders_kept[0] = 0
 
 
@@ -315,45 +316,71 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
 
 @dataclass(frozen=True)
 class _Frame:
-    """An untouched page without its option orders: each item as (where its order stands
-    in the page's orders, its position as text, its kept entry, or its whole HTML when it
-    has no options, and the section heading before it, if any), and the 答题卡."""
+    """An untouched page without its option orders, its positions written in: each item as
+    (where its order stands in the page's orders, the section heading before it and its
+    HTML up to its options, or all of it when it has none; its options by label, each by
+    the letter it gets; what follows them; its options' order when not shuffled), and the
+    答题卡. A page is then a hundred lookups and appends, whatever its orders."""
 
-    items: tuple[tuple[int, str, _Kept | str, str], ...]
+    items: tuple[tuple[int, str, dict[str, tuple[str, ...]] | None, str, tuple], ...]
     navigator: Markup
 
 
 # By the page's frame (PageItems.frame: its items' positions, versions, points, sections)
-# and its sections' headings: at most one per paper whose items are not drawn.
+# and its sections' headings, made when a frame comes a second time: one per paper whose
+# items are not drawn (a drawn paper's frames seldom recur, and are not made).
 _frames: dict[tuple, _Frame] = {}
+_FRAMES_KEPT = 16  # ~10 KB per item: a few papers open at once
+_seen_frames: set[tuple] = set()
 
 
 def _from_frame(page, headings: tuple, sections: dict[int, dict]):
-    """An untouched page's 答题卡 and questions: its frame, kept once per worker, and each
-    item put together in its order; the first page of a frame from its outline."""
+    """An untouched page's 答题卡 and questions: its frame, kept per worker, and each item's
+    options in its order; else put together from its outline (_from_kept)."""
     if (orders := page.orders()) is None:
         return None
     frame = _frames.get(frame_key := (page.frame(), headings))
     if frame is None:
         found = _from_kept(page, page.outline(), sections)
-        if found is not None and found[2] is not None:
-            if len(_frames) >= _BLOCKS_KEPT:
+        if found is None or found[2] is None:
+            return found and found[:2]
+        if frame_key in _seen_frames:
+            if len(_frames) >= _FRAMES_KEPT:
                 _frames.clear()
-            _frames[frame_key] = found[2]
-        return None if found is None else found[:2]
+            _frames[frame_key] = _frame(found[2], found[0])
+        else:
+            if len(_seen_frames) >= _BLOCKS_KEPT * _FRAMES_KEPT:
+                _seen_frames.clear()
+            _seen_frames.add(frame_key)
+        return found[:2]
     out = []
-    for index, position, kept, heading in frame.items:
-        if heading:
-            out.append(heading)
-        if kept.__class__ is str:
-            out.append(kept)
-        elif (chunks := kept.by_order.get(orders[index])) is not None:
-            out.append(position.join(chunks))
-        elif (html := _assemble(kept, int(position), orders[index])) is not None:
-            out.append(html)
-        else:  # an order naming an option its version does not have
-            return None
+    append = out.append
+    try:
+        for index, head, options, tail, labels in frame.items:
+            append(head)
+            if options is not None:
+                for n, label in enumerate(orders[index] or labels):
+                    append(options[label][n])
+                append(tail)
+    except (KeyError, IndexError):  # an order naming an option its version does not have
+        return None
     return frame.navigator, Markup("".join(out))
+
+
+def _frame(framed: list[tuple], navigator: Markup) -> _Frame:
+    """The frame of a page put together from its outline: what _from_kept found of each
+    item (where its order stands, its position, its kept entry or whole HTML, the heading
+    before it), with the position written into every piece."""
+    items = []
+    for index, position, kept, heading in framed:
+        if kept.__class__ is str:
+            items.append((index, heading + kept, None, "", ()))
+            continue
+        options = {label: tuple(position.join(chunks) for chunks in by_letter)
+                   for label, by_letter in kept.options.items()}  # fmt: skip
+        items.append((index, heading + position.join(kept.head), options,
+                       position.join(kept.tail), kept.labels))  # fmt: skip
+    return _Frame(tuple(items), navigator)
 
 
 # The attempt page's items by what its outline says of each (services/attempt_page.py:
@@ -365,8 +392,8 @@ _by_outline: dict[tuple, tuple[_Kept, int]] = {}
 def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
     """An untouched page's 答题卡 and questions from its outline (PageItems.outline): each
     item put together from its kept entry, else rendered from what is kept of its version
-    (and kept); None when that is not kept either (the rows are then read). Third, the
-    page's frame, if every item is kept (_from_frame)."""
+    (and kept); None when that is not kept either (the rows are then read). Third, what
+    makes the page's frame (_frame), if every item is kept; else None."""
     if outline is None:
         return None
     out, current, skeleton, framed = [], None, [], []
@@ -399,9 +426,7 @@ def _from_kept(page, outline: list[tuple] | None, sections: dict[int, dict]):
         if framed is not None:
             framed.append((index, str(position), kept if kept.options is not None else str(html),
                            heading))  # fmt: skip
-    navigator = _untouched_navigator(tuple(skeleton))
-    frame = None if framed is None else _Frame(tuple(framed), navigator)
-    return navigator, Markup("".join(out)), frame
+    return _untouched_navigator(tuple(skeleton)), Markup("".join(out)), framed
 
 
 _navigators: dict[tuple, Markup] = {}
