@@ -125,7 +125,6 @@ def init_app(app: Flask) -> None:
     from exam_app.web import question_html  # it uses the filters above
 
     app.add_template_global(question_html.question_html, "question_html")
-    app.add_template_global(question_html.attempt_html, "attempt_html")
 
 
 def local_to_utc(value: datetime) -> datetime:

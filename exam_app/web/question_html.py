@@ -279,7 +279,7 @@ def navigator_html(items: list[dict[str, Any]]) -> Markup:
 
 
 _BLOCKS_KEPT = 64
-_blocks: dict[tuple, tuple[Markup, Markup]] = {}
+_blocks: dict[tuple, tuple[Markup, bytes]] = {}
 
 
 def forget_pages() -> None:
@@ -289,15 +289,17 @@ def forget_pages() -> None:
     _navigators.clear()
 
 
-def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
-    """The attempt page's 答题卡 and questions. At the start of an exam nothing is answered:
-    every candidate of a paper without shuffling sees the same page, made once per worker
-    and shape (services/attempt_page.py) and reused; with shuffled options each page is
-    put together from its items as this worker keeps them, without their rows read."""
+def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, bytes]:
+    """The attempt page's 答题卡, and its questions as UTF-8 (web/exam_page.py: a hundred
+    items are most of the page, and encoding them for every response cost more than
+    putting them together). At the start of an exam nothing is answered: every candidate
+    of a paper without shuffling sees the same page, made once per worker and shape
+    (services/attempt_page.py) and reused; with shuffled options each page is put together
+    from its frame and orders, without their rows read."""
     shape = page.shape() if page.untouched else None
     if shape is None:
         views = page.views()
-        return navigator_html(views), questions_html(views, sections, "take")
+        return navigator_html(views), questions_html(views, sections, "take").encode()
     headings = tuple(tuple(sorted(s.items())) for _position, s in sorted(sections.items()))
     key = (shape, headings)
     found = _blocks.get(key)
@@ -305,7 +307,7 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
         found = _from_frame(page, headings, sections)
         if found is None:  # an item not rendered yet in this worker: from the rows
             views = page.views()
-            found = (navigator_html(views), questions_html(views, sections, "take"))
+            found = (navigator_html(views), questions_html(views, sections, "take").encode())
         # With options shuffled, one candidate's page: kept for a reload all the same (the
         # 64 kept fill within the first seconds of a start; memory stays where it is).
         if len(_blocks) >= _BLOCKS_KEPT:
@@ -316,13 +318,13 @@ def attempt_html(page, sections: dict[int, dict]) -> tuple[Markup, Markup]:
 
 @dataclass(frozen=True)
 class _Frame:
-    """An untouched page without its option orders, its positions written in: each item as
-    (where its order stands in the page's orders, the section heading before it and its
-    HTML up to its options, or all of it when it has none; its options by label, each by
-    the letter it gets; what follows them; its options' order when not shuffled), and the
-    答题卡. A page is then a hundred lookups and appends, whatever its orders."""
+    """An untouched page without its option orders, its positions written in, as UTF-8:
+    each item as (where its order stands in the page's orders, the section heading before
+    it and its HTML up to its options, or all of it when it has none; its options by label,
+    each by the letter it gets; what follows them; its options' order when not shuffled),
+    and the 答题卡. A page is then a hundred lookups and appends, whatever its orders."""
 
-    items: tuple[tuple[int, str, dict[str, tuple[str, ...]] | None, str, tuple], ...]
+    items: tuple[tuple[int, bytes, dict[str, tuple[bytes, ...]] | None, bytes, tuple], ...]
     navigator: Markup
 
 
@@ -342,17 +344,18 @@ def _from_frame(page, headings: tuple, sections: dict[int, dict]):
     frame = _frames.get(frame_key := (page.frame(), headings))
     if frame is None:
         found = _from_kept(page, page.outline(), sections)
-        if found is None or found[2] is None:
-            return found and found[:2]
-        if frame_key in _seen_frames:
+        if found is None:
+            return None
+        navigator, questions, framed = found
+        if framed is not None and frame_key in _seen_frames:
             if len(_frames) >= _FRAMES_KEPT:
                 _frames.clear()
-            _frames[frame_key] = _frame(found[2], found[0])
-        else:
+            _frames[frame_key] = _frame(framed, navigator)
+        elif framed is not None:
             if len(_seen_frames) >= _BLOCKS_KEPT * _FRAMES_KEPT:
                 _seen_frames.clear()
             _seen_frames.add(frame_key)
-        return found[:2]
+        return navigator, questions.encode()
     out = []
     append = out.append
     try:
@@ -364,7 +367,7 @@ def _from_frame(page, headings: tuple, sections: dict[int, dict]):
                 append(tail)
     except (KeyError, IndexError):  # an order naming an option its version does not have
         return None
-    return frame.navigator, Markup("".join(out))
+    return frame.navigator, b"".join(out)
 
 
 def _frame(framed: list[tuple], navigator: Markup) -> _Frame:
@@ -374,12 +377,12 @@ def _frame(framed: list[tuple], navigator: Markup) -> _Frame:
     items = []
     for index, position, kept, heading in framed:
         if kept.__class__ is str:
-            items.append((index, heading + kept, None, "", ()))
+            items.append((index, (heading + kept).encode(), None, b"", ()))
             continue
-        options = {label: tuple(position.join(chunks) for chunks in by_letter)
+        options = {label: tuple(position.join(chunks).encode() for chunks in by_letter)
                    for label, by_letter in kept.options.items()}  # fmt: skip
-        items.append((index, heading + position.join(kept.head), options,
-                       position.join(kept.tail), kept.labels))  # fmt: skip
+        items.append((index, (heading + position.join(kept.head)).encode(), options,
+                       position.join(kept.tail).encode(), kept.labels))  # fmt: skip
     return _Frame(tuple(items), navigator)
 
 
