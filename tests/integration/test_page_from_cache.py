@@ -84,6 +84,10 @@ def test_the_second_page_at_the_start_reads_no_item_rows(app, make_client):
     assert "checked" in checked  # answered: built from its rows, with the answer
 
 
+def _navigator(html: str) -> str:
+    return re.search(r'<nav class="navigator".*?</nav>', html, re.S)[0]
+
+
 def _orders(attempt) -> list:
     return [item.option_order for item in sorted(attempt.items, key=lambda i: i.position)]
 
@@ -108,15 +112,51 @@ def test_a_page_with_shuffled_options_is_put_together_from_kept_items(app, make_
     question_html._blocks.clear()  # the whole page again, now from the items' kept HTML
     again, statements = _view(second, second_attempt.id)
     assert not _reads_rows(statements)
+    # The frame came a second time: kept, and the next page is its frame and b's orders.
+    assert len(question_html._frames) == 1
+    question_html._blocks.clear()
+    framed, statements = _view(second, second_attempt.id)
+    assert not _reads_rows(statements)
     attempt_layouts.clear()
     question_html.forget_pages()
     from_rows, statements = _view(second, second_attempt.id)
     assert _reads_rows(statements)
     assert _questions(put_together) == _questions(again) == _questions(from_rows)
-    navigator = re.compile(r'<nav class="navigator".*?</nav>', re.S)
-    assert navigator.search(put_together)[0] == navigator.search(from_rows)[0]
+    assert _questions(framed) == _questions(put_together)
+    assert _navigator(framed) == _navigator(put_together) == _navigator(from_rows)
     # Each option where b's order puts it, lettered as b sees it.
     order = next(o for o in _orders(second_attempt) if o)
     shown = re.findall(r'value="([A-Z])"><span>([A-Z])\. ', _questions(put_together))
     assert [label for label, _letter in shown[: len(order)]] == order
     assert [letter for _label, letter in shown[: len(order)]] == list("ABCDEFG"[: len(order)])
+
+
+def test_a_frame_serves_every_order_its_items_have(app, make_client):
+    """Once a paper's frame is kept, each further candidate's page is the frame and their
+    option orders: for several people, equal to the page their own rows give."""
+    paper = _objective_paper(person("lead", Role.LEAD), shuffle_options=True)
+    sittings = [_sitting(make_client, paper, f"p{n}") for n in range(6)]
+    assert len({repr(_orders(attempt)) for _web, attempt in sittings}) > 1
+    attempt_layouts.clear()
+    question_html.forget_pages()
+    # The first page from its rows (nothing kept yet), the second from the items then kept,
+    # the third keeps the frame it sees a second time.
+    for web, attempt in sittings[:3]:
+        _view(web, attempt.id)
+    assert len(question_html._frames) == 1
+    for web, attempt in sittings[3:]:
+        assert len(question_html._frames) == 1
+        framed, statements = _view(web, attempt.id)
+        assert not _reads_rows(statements)
+        question_html._blocks.clear()
+        question_html._frames.clear()
+        question_html._unanswered.clear()
+        question_html._by_outline.clear()
+        attempt_layouts.clear()
+        from_rows, statements = _view(web, attempt.id)
+        assert _reads_rows(statements)
+        assert _questions(framed) == _questions(from_rows)
+        assert _navigator(framed) == _navigator(from_rows)
+        question_html.forget_pages()
+        for earlier, seen in sittings[:3]:
+            _view(earlier, seen.id)
