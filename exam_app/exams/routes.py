@@ -26,7 +26,7 @@ from exam_app.services.result_sections import section_outcomes
 from exam_app.services.results import item_feedback, items_for_result_page
 from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
-from exam_app.web import question_html, result_html
+from exam_app.web import attempt_html, result_html
 from exam_app.web.errors import respond
 from exam_app.web.exam_page import render_with_questions
 from exam_app.web.session_user import checked, checks_session_itself
@@ -109,7 +109,7 @@ def _exam_page(claim, attempt_id: int, head_rows: list | None = None):
         return redirect(url_for("exams.result", attempt_id=attempt_id))
     sections = {s["position"]: s for s in attempt.sections or []}
     items = attempt_page.items(attempt)
-    navigator, questions = question_html.attempt_html(items, sections)
+    navigator, questions = attempt_html.attempt_html(items, sections)
     page = render_with_questions(
         "exams/take.html",
         questions,

@@ -50,7 +50,7 @@ class AttemptHead:
 
 _a, _i, _p = Attempt.__table__, AttemptItem.__table__, Paper.__table__
 # Points and the JSON columns are read as text, as stored: a page at the start is
-# the same for every candidate of a paper and comes whole from the cache (question_html.py),
+# the same for every candidate of a paper and comes whole from the cache (web/attempt_html.py),
 # so decoding them for each of a hundred rows would be for nothing. They are decoded only
 # where an item's view is built (PageItem).
 _ITEMS = (
@@ -143,7 +143,7 @@ def _shown_once(key: str | None, parts: DisplayParts, order: list[str] | None) -
 # points, sections) as two texts made by the database, with whether anything was answered,
 # flagged or saved and whether every item has a display key: at the start every candidate
 # of a paper sees the same page, which then comes whole from this worker's cache without a
-# row of items read (web/question_html.attempt_html). Each item's part names its position,
+# row of items read (web/attempt_html.py). Each item's part names its position,
 # so the order the database joins them in can only make two texts differ, never alike.
 _SEP, _PARTS = "\x1f", "\x1e"
 _orders: dict[str, tuple[str, ...]] = {}  # an option order as written -> as shown_key has it
@@ -165,7 +165,7 @@ def _first(entry: tuple) -> int:
 # The frame: everything but the option orders, the same text for every candidate of a
 # paper whose items are not drawn; the orders apart, in the same sequence (both aggregates
 # read the same rows in the same order), so a page of shuffled options is its frame, kept
-# once per worker, and a hundred orders (web/question_html._from_frame).
+# once per worker, and a hundred orders (web/attempt_html._from_frame).
 _frame_part = (
     cast(_i.c.position, String)
     + _SEP

@@ -2,7 +2,7 @@
 
 A hundred items are four fifths of the page (~100 KB). Rendered into the template as text,
 they were joined into it and then encoded for the response, which in a worker cost about
-as much as putting them together; kept as UTF-8 (question_html.attempt_html), they are put
+as much as putting them together; kept as UTF-8 (attempt_html.py), they are put
 in between the template's two halves, each encoded on its own (a few KB).
 """
 

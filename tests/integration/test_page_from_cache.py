@@ -11,7 +11,7 @@ from sqlalchemy import event, select
 from exam_app.extensions import db
 from exam_app.models import Attempt, Role, User
 from exam_app.services import attempt_layouts
-from exam_app.web import question_html
+from exam_app.web import attempt_html, question_html
 from tests.factories import key_response, person
 from tests.integration.test_taking import _objective_paper
 
@@ -109,12 +109,12 @@ def test_a_page_with_shuffled_options_is_put_together_from_kept_items(app, make_
     assert _reads_rows(built)
     put_together, statements = _view(second, second_attempt.id)
     assert not _reads_rows(statements) and len(statements) == 1
-    question_html._blocks.clear()  # the whole page again, now from the items' kept HTML
+    attempt_html._blocks.clear()  # the whole page again, now from the items' kept HTML
     again, statements = _view(second, second_attempt.id)
     assert not _reads_rows(statements)
     # The frame came a second time: kept, and the next page is its frame and b's orders.
-    assert len(question_html._frames) == 1
-    question_html._blocks.clear()
+    assert len(attempt_html._frames) == 1
+    attempt_html._blocks.clear()
     framed, statements = _view(second, second_attempt.id)
     assert not _reads_rows(statements)
     attempt_layouts.clear()
@@ -143,15 +143,15 @@ def test_a_frame_serves_every_order_its_items_have(app, make_client):
     # the third keeps the frame it sees a second time.
     for web, attempt in sittings[:3]:
         _view(web, attempt.id)
-    assert len(question_html._frames) == 1
+    assert len(attempt_html._frames) == 1
     for web, attempt in sittings[3:]:
-        assert len(question_html._frames) == 1
+        assert len(attempt_html._frames) == 1
         framed, statements = _view(web, attempt.id)
         assert not _reads_rows(statements)
-        question_html._blocks.clear()
-        question_html._frames.clear()
+        attempt_html._blocks.clear()
+        attempt_html._frames.clear()
         question_html._unanswered.clear()
-        question_html._by_outline.clear()
+        attempt_html._by_outline.clear()
         attempt_layouts.clear()
         from_rows, statements = _view(web, attempt.id)
         assert _reads_rows(statements)
