@@ -28,7 +28,7 @@ from exam_app.services.sign_in import SessionEnded
 from exam_app.services.submission import grace
 from exam_app.web import attempt_html, result_html
 from exam_app.web.errors import respond
-from exam_app.web.exam_page import render_with_questions
+from exam_app.web.exam_page import exam_page
 from exam_app.web.session_user import checked, checks_session_itself
 
 
@@ -110,14 +110,7 @@ def _exam_page(claim, attempt_id: int, head_rows: list | None = None):
     sections = {s["position"]: s for s in attempt.sections or []}
     items = attempt_page.items(attempt)
     navigator, questions = attempt_html.attempt_html(items, sections)
-    page = render_with_questions(
-        "exams/take.html",
-        questions,
-        attempt=attempt,
-        items=items,
-        navigator=navigator,
-        remaining=_remaining(attempt, now),
-    )
+    page = exam_page(attempt, items, navigator, questions, _remaining(attempt, now))
     # Where this page lives, also when the start's POST answered with it (RFC 9110 8.7).
     return page, {"Content-Location": url_for("exams.take", attempt_id=attempt_id)}
 
