@@ -11,8 +11,9 @@ request as on the first:
   is kept, keyed by the raw value, which only that session's cookie holds. flask-wtf looks
   in `g` first, so forms built later in the same request carry the same token.
 - the check of a POST: a (token sent, session's raw value) pair that flask-wtf accepted
-  once is accepted again without unsigning it; the pair is found by flask-wtf's own way of
-  finding the token in a request, so it is the very token it checked. Over HTTPS the
+  once, or the token signed here for that raw value (the start, after its notice page),
+  is accepted without unsigning it; the pair is found by flask-wtf's own way of finding
+  the token in a request, so it is the very token it checked. Over HTTPS the
   referrer check flask-wtf makes on every such request (WTF_CSRF_SSL_STRICT) is made here
   too. Anything not kept goes through flask-wtf whole.
 
@@ -21,6 +22,7 @@ With a time limit set, every page signs afresh and every POST is checked by flas
 
 from __future__ import annotations
 
+import hmac
 import logging
 
 from flask import Flask, current_app, g, request, session
@@ -54,6 +56,15 @@ def remembered_csrf_token() -> str:
     return token
 
 
+def _signed_here(token, raw) -> bool:
+    """Whether `token` is the one this worker signed for the session's raw value (what
+    flask-wtf would find on unsigning it): the first POST after a page from this worker."""
+    if not isinstance(token, str) or not isinstance(raw, str):
+        return False
+    signed = current_app.extensions["csrf_memo"].get(raw)
+    return signed is not None and hmac.compare_digest(signed, token)
+
+
 def _remembering(check):
     """flask-wtf's before-request check, with the pairs it accepted kept."""
     accepted: set[tuple[str, str]] = set()
@@ -67,7 +78,7 @@ def _remembering(check):
         ):
             return check()
         pair = (csrf._get_csrf_token(), session.get(config["WTF_CSRF_FIELD_NAME"]))
-        if pair in accepted:
+        if pair in accepted or _signed_here(*pair):
             if request.is_secure and config["WTF_CSRF_SSL_STRICT"]:
                 if not request.referrer:
                     raise CSRFError("The referrer header is missing.")
