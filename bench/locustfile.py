@@ -29,7 +29,8 @@ User classes (named on Locust's command line):
   SaveFlat       (throughput) logs in, starts, then saves back to back
   BareFlat       (throughput) calls the bare view back to back
 
-Phases, by the time a request is sent: "login" before T0; "start window" for
+Phases, by the time a request is sent (a start and its flow by the moment drawn for it):
+"login" before T0; "start window" for
 START_WINDOW s; "start backlog" after it while some candidates still wait for their start
 (the server could not start them all in the window) and, if so, two save periods more
 for the saves queued meanwhile; "steady" for SAVE_SECONDS after that; then "submit window", SUBMIT_WINDOW s in which every candidate submits while
@@ -161,7 +162,8 @@ class _Sitting(FastHttpUser):
                                  name=f"notice [{phase()}]")  # fmt: skip
         return _token(notice)
 
-    def begin(self, name: str, token: str | None = None) -> bool:
+    def begin(self, name: str, token: str | None = None, moment: float | None = None) -> bool:
+        """开始作答; `moment`: when this person was due to press it (their phase)."""
         token = token or self.open_notice()
         if token is None:
             return False  # a page failed (recorded as such): this candidate gives up
@@ -183,20 +185,20 @@ class _Sitting(FastHttpUser):
         self.attempt = int(where.rstrip("/").rsplit("/", 1)[1])
         if page:
             self.token = page
-            self._flow(pressed)
+            self._flow(pressed, moment)
             return True
         for _ in range(2):  # a page that timed out is loaded again, as a person would
             self.token = _token(self.client.get(f"/exams/attempts/{self.attempt}",
                                                 name="attempt page"))  # fmt: skip
             if self.token is not None:
-                self._flow(pressed)
+                self._flow(pressed, moment)
                 return True
         return False
 
-    def _flow(self, pressed: float) -> None:
+    def _flow(self, pressed: float, moment: float | None) -> None:
         """From 开始作答 to the exam page shown: what the person waits for."""
         self.environment.events.request.fire(
-            request_type="FLOW", name=f"start to exam page [{phase(pressed)}]",
+            request_type="FLOW", name=f"start to exam page [{phase(moment or pressed)}]",
             response_time=(time.time() - pressed) * 1000, response_length=0,
             exception=None, context={},
         )  # fmt: skip
@@ -253,7 +255,10 @@ class Candidate(_Sitting):
         # the rest open 「我的考试」 and the notice only at their moment.
         token = self.open_notice() if random.random() >= RELOAD_SHARE else None
         gevent.sleep(max(0.0, start_at - time.time()))
-        started = self.begin(f"start [{phase()}]", token)
+        # Named by the moment drawn, not by when the request left: one drawn in the window's
+        # last milliseconds (after 「我的考试」 and the notice, for those who reload) is still
+        # the window's, not a start the server let slip past it.
+        started = self.begin(f"start [{phase(start_at)}]", token, start_at)
         _Exam.one_started()  # a failed start counts too: the run goes on without it
         if not started:
             gevent.sleep(10**6)
