@@ -80,13 +80,13 @@ def exam_page(attempt, items: list, navigator: Markup, questions: bytes, remaini
     menu = menu_for(user)
     active = active_entry(menu, request.endpoint)
     # The app's own (its links' root may differ), None for a paper rendered whole.
-    _moulds: dict[tuple, _Mould | None] = current_app.extensions.setdefault("exam_moulds", {})
+    moulds: dict[tuple, _Mould | None] = current_app.extensions.setdefault("exam_moulds", {})
     key = (attempt.paper, len(items), tuple(menu), active, request.script_root)
-    if key not in _moulds:
-        if len(_moulds) >= _KEPT:
-            _moulds.clear()
-        _moulds[key] = _made(attempt, items, menu, active)
-    mould = _moulds[key]
+    if key not in moulds:
+        if len(moulds) >= _KEPT:
+            moulds.clear()
+        moulds[key] = _made(attempt, items, menu, active)
+    mould = moulds[key]
     if mould is None:
         return render_with_questions(_TEMPLATE, questions, **context)
     values = {
@@ -111,13 +111,13 @@ def exam_page(attempt, items: list, navigator: Markup, questions: bytes, remaini
     else:
         log.warning("exam page of %r: its mould differs from the page, rendered whole",
                     attempt.paper.title)  # fmt: skip
-        _moulds[key] = None
+        moulds[key] = None
     return whole
 
 
 def _made(attempt, items: list, menu: list, active: str | None) -> _Mould | None:
-    """The page rendered with stand-ins, cut at them; None if one is missing or doubled
-    where a value's place should be (checked again on the first page)."""
+    """The page rendered with stand-ins, cut at them; None unless the questions and the
+    答题卡 each have one place (every other value is checked with the first page)."""
     stand_in = SimpleNamespace(is_authenticated=True, must_change_password=False,
                                name=_STANDINS["name"], staff_no=_STANDINS["staff_no"])  # fmt: skip
     text = render_template(
@@ -134,7 +134,7 @@ def _made(attempt, items: list, menu: list, active: str | None) -> _Mould | None
         review_waiting=None,
     )
     parts = _SPLIT.split(text)
-    slots = [_SLOT[text] for text in parts[1::2]]
+    slots = [_SLOT[standin] for standin in parts[1::2]]
     if slots.count("questions") != 1 or slots.count("navigator") != 1:
         return None
     return _Mould([piece.encode() for piece in parts[0::2]], slots)
