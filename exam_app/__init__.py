@@ -33,9 +33,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from exam_app.reports import bp as reports_bp
     from exam_app.review import bp as review_bp
     from exam_app.staffing import bp as staffing_bp
+    from exam_app.web import save_lane
 
     database.configure(app)
     db.init_app(app)
+    save_lane.init_app(app)  # innermost: the WAL sync's and the proxy's middleware around it
     database.init_app(app)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     login_manager.init_app(app)

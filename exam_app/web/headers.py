@@ -11,6 +11,8 @@ from flask import Flask, request, session
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from exam_app.web import save_lane
+
 CSP = "; ".join(
     [
         "default-src 'self'",
@@ -46,6 +48,11 @@ class _SecureOverHttps(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+
+    def open_session(self, app: Flask, request):
+        # A save sent as one already admitted: the data its very cookie gave then (save_lane.py).
+        data = save_lane.admitted_session(request.environ)
+        return self.session_class(data) if data is not None else super().open_session(app, request)
 
 
 def init_app(app: Flask) -> None:

@@ -35,10 +35,17 @@ def _now() -> int:
     return int(time.time())
 
 
-def _refresh_every() -> float:
+def _refresh_every(config=None) -> float:
     # Never as long as the timeout itself: an active person must be renewed before it ends.
-    idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
-    return min(current_app.config["SESSION_SEEN_EVERY"], idle / 2)
+    config = config if config is not None else current_app.config
+    idle = config["SESSION_IDLE_MINUTES"] * 60
+    return min(config["SESSION_SEEN_EVERY"], idle / 2)
+
+
+def left_alone(seen: int, config) -> bool:
+    """Whether a request now, with this stamp, passes `_end_idle_sign_in` leaving the
+    session as it is (neither ended nor renewed): the autosave lane's bound (save_lane.py)."""
+    return _now() - seen < _refresh_every(config)
 
 
 def _end_idle_sign_in():
