@@ -20,10 +20,11 @@ expire. With a time limit on form tokens (WTF_CSRF_TIME_LIMIT) nothing is admitt
 
 from __future__ import annotations
 
-import copy
+import hashlib
 import re
 
 from flask import Flask, current_app, g, request, session
+from flask.sessions import session_json_serializer
 
 from exam_app.services.sign_in import SessionClaim
 from exam_app.web import session_timeout
@@ -35,14 +36,18 @@ _SAVE = re.compile(r"/exams/attempts/[0-9]{1,18}/answers\Z")
 _PER_REQUEST = frozenset({"HTTP_CONTENT_LENGTH", "HTTP_X_REQUEST_ID"})
 _CGI = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE",
         "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")  # fmt: skip
-_LIMIT = 8192  # admissions; then start again (a save the whole way admits its page again)
+# Admissions kept, ~0.5 KB each; then start again (a save the whole way admits its page again).
+_LIMIT = 8192
 
 
-def _key(environ) -> tuple:
+def _key(environ) -> bytes:
+    """A digest of the request's every header but the per-request ones: a worker keeps one
+    per page saving into it, so 32 bytes rather than the headers themselves (~2 KB)."""
     headers = sorted(
         (k, v) for k, v in environ.items() if k.startswith("HTTP_") and k not in _PER_REQUEST
     )
-    return (*(environ.get(k) for k in _CGI), *headers)
+    shown = repr((*(environ.get(k) for k in _CGI), *headers))  # unambiguous: a tuple's repr
+    return hashlib.blake2b(shown.encode(), digest_size=32).digest()
 
 
 class SaveLane:
@@ -50,7 +55,8 @@ class SaveLane:
 
     def __init__(self, app: Flask, inner):
         self.app, self.inner = app, inner
-        self.admitted: dict[tuple, tuple[dict, int]] = {}  # key -> (session data, its stamp)
+        # key -> (the session's data as Flask's session JSON, its "last seen" stamp)
+        self.admitted: dict[bytes, tuple[str, int]] = {}
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or not _SAVE.match(environ.get("PATH_INFO", "")):
@@ -78,8 +84,8 @@ class SaveLane:
 
 def admitted_session(environ) -> dict | None:
     """The session data this request was admitted with (a copy of its own), or None."""
-    data = environ.get(ADMITTED)
-    return copy.deepcopy(data) if data is not None else None
+    text = environ.get(ADMITTED)
+    return session_json_serializer.loads(text) if text is not None else None
 
 
 def _note_admissible(response):
@@ -93,7 +99,7 @@ def _note_admissible(response):
         and not session.modified
         and isinstance(seen := session.get(session_timeout.SEEN), int)
     ):
-        request.environ[_ADMISSIBLE] = (copy.deepcopy(dict(session)), seen)
+        request.environ[_ADMISSIBLE] = (session_json_serializer.dumps(dict(session)), seen)
     return response
 
 
