@@ -2,8 +2,8 @@
 
 Each candidate's page sends a save every few seconds with the same cookie, form token,
 browser, address and page. Before its view, each one unsigned the session cookie and looked
-for the form token in the body and the headers (with the rest of Flask's way in, a third
-of a save's time, bench/RESULTS.md). Here a save whose headers are byte for byte those of
+for the form token in the body and the headers (with what they drew after them, a quarter
+of a save's time in-process, bench/RESULTS.md). Here a save whose headers are byte for byte those of
 a save Flask answered 200 without changing the session ("admitted") is given that
 session's data as read then, and its token counts as checked: the same cookie text is the
 same signature over the same data, and the same (token, cookie, referrer, host) the pair
