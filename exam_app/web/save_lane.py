@@ -32,8 +32,10 @@ from exam_app.web import session_timeout
 ADMITTED = "exam_app.save_lane"  # the environ key the lane sets (no header can name it)
 _ADMISSIBLE = "exam_app.save_lane.admissible"
 _SAVE = re.compile(r"/exams/attempts/[0-9]{1,18}/answers\Z")
-# Headers that differ between two sends of the same save; every other one is compared.
-_PER_REQUEST = frozenset({"HTTP_CONTENT_LENGTH", "HTTP_X_REQUEST_ID"})
+# Headers that differ between two sends of the same save (nginx's request id); every other
+# one is compared. The body's length arrives as CONTENT_LENGTH, not an HTTP_ key, and is
+# left out of _CGI: limits.py checks it on every request, the lane's too.
+_PER_REQUEST = frozenset({"HTTP_X_REQUEST_ID"})
 _CGI = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE",
         "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")  # fmt: skip
 # Admissions kept, ~0.5 KB each; then start again (a save the whole way admits its page again).
