@@ -162,8 +162,8 @@ def end_reads() -> None:
     stale one (SQLITE_BUSY_SNAPSHOT). PostgreSQL needs no such thing: the write goes on in
     the same transaction, sparing a COMMIT and a BEGIN (two round trips) per save."""
     if db.engine.dialect.name == "sqlite":
-        session = db.session()
-        if not session.in_transaction():
+        session = _session_if_made()
+        if session is None or not session.in_transaction():
             return  # nothing was read (the session is checked by the write itself)
         # Without expiring what was read: it is read again only where it may have changed,
         # and every write that follows is conditional (on status, owner, deadline).
@@ -230,10 +230,19 @@ def _retry_read_request_as_writer(error: OperationalError):
     return current_app.dispatch_request()
 
 
+def _session_if_made():
+    """The request's ORM session if anything made it, else None. `db.session()` would make
+    one (and teardown remove it) only to learn it holds nothing: at the rush a save, a
+    start and 「我的考试」 never use it."""
+    registry = db.session.registry
+    return registry() if registry.has() else None
+
+
 def session_idle() -> bool:
     """The request's session holds no transaction: a statement may go past it
     (past_session.py) without waiting on locks of its own."""
-    return not db.session().in_transaction()
+    session = _session_if_made()
+    return session is None or not session.in_transaction()
 
 
 def read_alone(statement, params: dict) -> list:
