@@ -102,7 +102,7 @@ class Transaction:
         # statements and ended by the transaction itself. SQLite: the connection's level,
         # lowered before BEGIN and put back after the COMMIT (the pool keeps connections).
         self._no_wait = not durable
-        # SQLite in a request: durable all the same, the WAL synced while the response is
+        # SQLite in a request: durable all the same, the WAL synced once the response is
         # made, after the writers' turn is let go (wal_sync.py).
         self._sync_later = durable and self._sqlite and wal_sync.deferred()
         self._committed = False

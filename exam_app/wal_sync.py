@@ -1,15 +1,21 @@
-"""SQLite: a save's sync to the disk, overlapped with the making of its response.
+"""SQLite: a save's sync to the disk, after its response is made and before it leaves.
 
 With `synchronous=FULL` SQLite syncs the WAL inside COMMIT: the worker waits for the disk
 (0.3-0.9 ms, bench/RESULTS.md) holding the write lock and the writers' turn
-(write_queue.py), and only then makes the response (the view's JSON, Flask's hooks, the
-session cookie, the request log: about as long again). Here the rush's writes past the
-session (past_session.Transaction in a request: autosave, the submission) commit at
-`synchronous=NORMAL` (in the WAL, not yet synced), let the turn go, and a thread of the
-worker syncs the WAL file while the response is made; `DurableResponses`, around the WSGI
-app, lets the response go only once that sync has returned. So a page told that its answer
-is saved is told so after the disk has it, as before, and the next writer does not wait
-for this one's disk.
+(write_queue.py), so the next writer waits for this one's disk too. Here the rush's writes
+past the session (past_session.Transaction in a request: autosave, the submission) commit
+at `synchronous=NORMAL` (in the WAL, not yet synced) and let the turn and the lock go; the
+WAL file is synced once the response is made, and `DurableResponses`, around the WSGI app,
+lets the response go only once that sync has returned. So a page told that its answer is
+saved is told so after the disk has it, as before, and the next writer does not wait for
+this one's disk.
+
+The sync runs in the request's own thread. It ran in a thread of the worker beside the
+making of the response until the nineteenth session: the handing over (a queue, a
+handshake so the other thread started at once rather than at the interpreter's next
+switch, the GIL going back and forth) cost more CPU than the overlap saved time: inline,
+a save alone took 0.91 of its time and the workers' CPU per save under saturation fell
+(bench/RESULTS.md).
 
 Why the WAL file alone is enough: a commit's frames are appended to it before COMMIT
 returns, and syncing the file syncs them and everything before them (what FULL does). A
@@ -21,7 +27,7 @@ write from its COMMIT, a moment before the disk has it (as they see the start's 
 attempts.py); anything durable they commit after it syncs it first. A sync that fails makes
 the response a 503 (nothing told saved that the disk did not confirm; the write itself
 stays, as under NORMAL) and is logged as an error: the page keeps the answer and sends it
-again. The request log's time ends before this wait (the response's last step).
+again. The request log's time ends before the sync (the response's last step).
 
 Outside a request (commands, tests calling services) nothing waits for a response, so the
 writes there keep FULL.
@@ -32,45 +38,12 @@ from __future__ import annotations
 import json
 import logging
 import os
-import queue
-import threading
 
 from flask import has_request_context, request
 
 log = logging.getLogger(__name__)
 
-_KEY = "exam_app.wal_syncs"  # the request's syncs to wait for, in its WSGI environ
-
-
-def _held() -> threading.Lock:
-    lock = threading.Lock()
-    lock.acquire()
-    return lock
-
-
-class _Sync:
-    """One fdatasync by the worker's sync thread; `wait()` returns its error, if any."""
-
-    def __init__(self, fd: int):
-        self.fd, self.error = fd, None
-        self.started, self._done = _held(), _held()
-
-    def run(self) -> None:
-        # Let the request's thread go on (it waits for this, so the sync starts now rather
-        # than when the interpreter next switches threads, ~5 ms later); it needs the GIL
-        # back, which fdatasync lets go of.
-        self.started.release()
-        try:
-            os.fdatasync(self.fd)
-        except OSError as error:
-            self.error = error
-        finally:
-            os.close(self.fd)
-            self._done.release()
-
-    def wait(self) -> OSError | None:
-        self._done.acquire()
-        return self.error
+_KEY = "exam_app.wal_syncs"  # the WAL files to sync before the response, in its WSGI environ
 
 
 def _open_wal(path: str) -> int | None:
@@ -83,32 +56,14 @@ def _open_wal(path: str) -> int | None:
         return None
 
 
-class _Syncer:
-    """This process's sync thread (a forked worker starts its own)."""
-
-    def __init__(self):
-        self.pid = os.getpid()
-        self.jobs: queue.SimpleQueue[_Sync] = queue.SimpleQueue()
-        threading.Thread(target=self._run, name="wal-sync", daemon=True).start()
-
-    def _run(self) -> None:
-        while True:
-            self.jobs.get().run()
-
-
-_syncer: _Syncer | None = None
-_starting = threading.Lock()
-
-
-def _thread() -> _Syncer:
-    global _syncer
-    syncer = _syncer
-    if syncer is None or syncer.pid != os.getpid():
-        with _starting:
-            if _syncer is None or _syncer.pid != os.getpid():
-                _syncer = _Syncer()
-            syncer = _syncer
-    return syncer
+def _sync(fd: int) -> OSError | None:
+    try:
+        os.fdatasync(fd)
+    except OSError as error:
+        return error
+    finally:
+        os.close(fd)
+    return None
 
 
 def deferred() -> bool:
@@ -118,15 +73,11 @@ def deferred() -> bool:
 
 
 def sync_before_response(path: str) -> None:
-    """Sync the WAL of the database at `path` while the response is made; the response
-    waits for it (DurableResponses). Only where `deferred()`."""
+    """Sync the WAL of the database at `path` before the response leaves
+    (DurableResponses). Only where `deferred()`. Opened now: the file this commit wrote."""
     fd = _open_wal(path)
-    if fd is None:
-        return
-    job = _Sync(fd)
-    request.environ[_KEY].append(job)
-    _thread().jobs.put(job)
-    job.started.acquire()
+    if fd is not None:
+        request.environ[_KEY].append(fd)
 
 
 # The exam page's scripts resend an unsaved answer by themselves; a form is sent again by hand.
@@ -152,8 +103,13 @@ class DurableResponses:
             started[:] = [status, headers, exc_info]
             return _no_write
 
-        body = self.app(environ, hold)
-        failed = [error for error in (job.wait() for job in syncs) if error is not None]
+        try:
+            body = self.app(environ, hold)
+        except BaseException:
+            for fd in syncs:
+                os.close(fd)
+            raise
+        failed = [error for error in map(_sync, syncs) if error is not None]
         environ[_KEY] = None  # a write while a streamed body is sent syncs in its COMMIT
         if failed:
             log.error("WAL sync failed, response refused: %s path=%s", failed[0],

@@ -1,4 +1,4 @@
-"""SQLite: a save's WAL is synced while its response is made, and the response leaves only
+"""SQLite: a save's WAL is synced once its response is made, and the response leaves only
 after the disk has it (exam_app/wal_sync.py); a sync that fails is never told saved."""
 
 from __future__ import annotations
@@ -90,6 +90,32 @@ def test_a_save_is_told_saved_only_once_the_disk_has_it(open_sitting, app, monke
     r = answered["r"]
     assert r.status_code == 200 and r.json["saved"] and r.json["seq"] == 2, r.json
     assert synced == [os.path.realpath(db.engine.url.database) + "-wal"]
+
+
+def _wal_descriptors() -> int:
+    wal = os.path.realpath(db.engine.url.database) + "-wal"
+    return sum(1 for fd in os.listdir("/proc/self/fd") if _readable(fd) == wal)
+
+
+def _readable(fd: str) -> str | None:
+    try:
+        return os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:  # the listing's own descriptor, gone by now
+        return None
+
+
+def test_each_sync_closes_what_it_opened(open_sitting, monkeypatch):
+    """The WAL is opened afresh for each sync (SQLite may have replaced the file) and
+    closed after it, synced or failed: a worker saving all day keeps no descriptors."""
+    web, attempt, item = open_sitting
+    url = f"/exams/attempts/{attempt.id}/answers"
+    assert web.post_json(url, _body(item, 2)).status_code == 200  # the pool's connections open
+    before = _wal_descriptors()
+    for seq in range(3, 8):
+        assert web.post_json(url, _body(item, seq)).status_code == 200
+    monkeypatch.setattr(os, "fdatasync", lambda _fd: (_ for _ in ()).throw(OSError(errno.EIO, "")))
+    assert web.post_json(url, _body(item, 8)).status_code == 503
+    assert _wal_descriptors() == before
 
 
 def test_a_save_commits_without_waiting_and_the_pool_keeps_full(open_sitting, monkeypatch):
