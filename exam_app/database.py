@@ -232,8 +232,8 @@ def _retry_read_request_as_writer(error: OperationalError):
 
 def _session_if_made():
     """The request's ORM session if anything made it, else None. `db.session()` would make
-    one (and teardown remove it) only to learn it holds nothing: at the rush a save, a
-    start and 「我的考试」 never use it."""
+    one (and teardown remove it) only to learn it holds nothing: at the rush a save and
+    「我的考试」 never use it."""
     registry = db.session.registry
     return registry() if registry.has() else None
 

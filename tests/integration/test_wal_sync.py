@@ -196,3 +196,21 @@ def test_outside_a_response_a_write_syncs_in_its_commit(open_sitting, app, monke
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert levels == [FULL, FULL]
+
+
+def test_a_response_that_never_came_leaves_no_descriptor(tmp_path):
+    """Should the app itself raise (Flask answers its views' errors, but a middleware inside
+    may not), the WAL files opened for the sync are closed, not left to the worker."""
+    wal = tmp_path / "exam.db-wal"
+    wal.write_bytes(b"")
+    opened = []
+
+    def failing_app(environ, _start_response):
+        opened.append(os.open(wal, os.O_RDONLY))
+        environ[wal_sync._KEY].append(opened[-1])
+        raise RuntimeError("inside the app")
+
+    with pytest.raises(RuntimeError):
+        wal_sync.DurableResponses(failing_app)({}, lambda *_a: None)
+    with pytest.raises(OSError):
+        os.fstat(opened[0])
