@@ -411,6 +411,24 @@ class RssSampler(threading.Thread):
             }
         return out
 
+    def steady(self, a: float, b: float) -> dict:
+        """Each worker's mean in the first and the last minute of the exam's steady phase
+        (epoch seconds a to b), when it lasts 3 minutes or more: by then every candidate has
+        signed in, started and saved, so the caches are as full as the exam makes them, and
+        what still grows would grow with the hours."""
+        if b - a < 180:
+            return {}
+        a, b = a - self.t0, b - self.t0
+        out = {}
+        for pid in sorted({k for s in self.samples for k in s if k != "t"}):
+            early = [s[pid] for s in self.samples if pid in s and a <= s["t"] < a + 60]
+            late = [s[pid] for s in self.samples if pid in s and b - 60 <= s["t"] < b]
+            if early and late:
+                out[str(pid)] = {"seconds": round(b - a),
+                                 "first_minute_mb": round(sum(early) / len(early), 1),
+                                 "last_minute_mb": round(sum(late) / len(late), 1)}  # fmt: skip
+        return out
+
 
 # ---------------------------------------------------------------- Locust
 
@@ -592,8 +610,13 @@ def main() -> None:
         cpu.stopped.set()
         waits.stopped.set()
         queue.stopped.set()
+        exam_state = info.get("exam_state") or {}
         info["rss"] = sampler.summary()
-        phases = windows(t0, args, info.get("exam_state") or {}, flat)
+        if exam_state.get("submit_opens_after_t0") is not None:  # everyone started, to 交卷
+            info["rss_steady"] = sampler.steady(
+                t0 + args.start_window, t0 + exam_state["submit_opens_after_t0"]
+            )
+        phases = windows(t0, args, exam_state, flat)
         info["cpu"] = by_window(cpu, phases)
         info["waits"] = by_window(waits, phases)
         info["machine"]["load_after"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
