@@ -40,6 +40,12 @@ _CGI = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_T
         "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")  # fmt: skip
 # Admissions kept, ~0.5 KB each; then start again (a save the whole way admits its page again).
 _LIMIT = 8192
+# Every renewal of the "last seen" stamp signs a new cookie, so a page's next save is a new
+# admission and its old one is never matched again: at most this often (seconds), the ones
+# past their stamp's bound are dropped, so a worker keeps about one per page saving into it
+# rather than one per page and renewal (+2.5 MB a worker in a 10-minute run of 2,000, until
+# _LIMIT).
+_SWEEP_EVERY = 60
 
 
 def _key(environ) -> bytes:
@@ -59,6 +65,7 @@ class SaveLane:
         self.app, self.inner = app, inner
         # key -> (the session's data as Flask's session JSON, its "last seen" stamp)
         self.admitted: dict[bytes, tuple[str, int]] = {}
+        self._swept = session_timeout.now()
 
     def __call__(self, environ, start_response):
         if environ.get("REQUEST_METHOD") != "POST" or not _SAVE.match(environ.get("PATH_INFO", "")):
@@ -78,10 +85,20 @@ class SaveLane:
         body = self.inner(environ, noting)
         admissible = environ.get(_ADMISSIBLE)
         if admissible is not None and not cookies:
+            self._sweep()
             if len(self.admitted) >= _LIMIT:
                 self.admitted.clear()
             self.admitted[key] = admissible
         return body
+
+    def _sweep(self) -> None:
+        now = session_timeout.now()
+        if now - self._swept < _SWEEP_EVERY:
+            return
+        self._swept, config = now, self.app.config
+        for key in [k for k, (_, seen) in self.admitted.items()
+                    if not session_timeout.left_alone(seen, config)]:  # fmt: skip
+            del self.admitted[key]
 
 
 def admitted_session(environ) -> dict | None:

@@ -35,6 +35,11 @@ def _now() -> int:
     return int(time.time())
 
 
+def now() -> int:
+    """The clock the stamps are kept in, whole seconds (tests move it by `_now`)."""
+    return _now()
+
+
 def _refresh_every(config=None) -> float:
     # Never as long as the timeout itself: an active person must be renewed before it ends.
     config = config if config is not None else current_app.config

@@ -189,3 +189,32 @@ def test_nothing_is_admitted_when_form_tokens_expire(app, sitting, checks):
         assert checks(before)["unsigned"] == 2
     finally:
         app.config["WTF_CSRF_TIME_LIMIT"] = None
+
+
+def test_admissions_past_their_stamp_are_dropped_when_a_later_one_is_made(
+    app, sitting, monkeypatch
+):
+    """A renewal signs a new cookie, so a page's admissions under the old one are never
+    matched again; the worker that served the renewal drops its own, but another worker
+    keeps its copy. That copy is dropped by the next admission's sweep (not kept until the
+    lane is full): a worker keeps about one admission per page, not one per renewal."""
+    web, _user, attempt, item = sitting
+    lane = _lane(app)
+    now = [int(time.time())]
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
+    monkeypatch.setattr(session_timeout, "_now", lambda: now[0])
+    lane.admitted.clear()
+    assert _save(web, attempt, item, seq=2, response="").status_code == 200
+    elsewhere = dict(lane.admitted)  # this worker's admission of the page's old cookie
+    (old_key,) = elsewhere
+    now[0] += app.config["SESSION_SEEN_EVERY"]
+    lane.admitted.clear()  # the renewal is served by the other worker
+    renewed = _save(web, attempt, item, seq=3, response="")
+    assert any(c.startswith("session=") for c in renewed.headers.getlist("Set-Cookie"))
+    lane.admitted.update(elsewhere)
+    now[0] += 1
+    assert _save(web, attempt, item, seq=4, response="").status_code == 200  # the new cookie
+    assert len(lane.admitted) == 1 and old_key not in lane.admitted
+    before = dict(lane.admitted)
+    assert _save(web, attempt, item, seq=5, response="").status_code == 200  # in the lane
+    assert lane.admitted == before and _stored(item)[0] == 5
