@@ -38,7 +38,7 @@ _SAVE = re.compile(r"/exams/attempts/[0-9]{1,18}/answers\Z")
 _PER_REQUEST = frozenset({"HTTP_X_REQUEST_ID"})
 _CGI = ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "CONTENT_TYPE",
         "SERVER_NAME", "SERVER_PORT", "REMOTE_ADDR", "wsgi.url_scheme")  # fmt: skip
-# Admissions kept, ~0.5 KB each; then start again (a save the whole way admits its page again).
+# Admissions kept, ~0.6 KB each; then start again (a save the whole way admits its page again).
 _LIMIT = 8192
 # Every renewal of the "last seen" stamp signs a new cookie, so a page's next save is a new
 # admission and its old one is never matched again: at most this often (seconds), the ones

@@ -31,13 +31,9 @@ SEEN = "seen"
 IDLE_MESSAGE = "您已长时间未操作，为保护账号已自动退出，请重新登录。"
 
 
-def _now() -> int:
-    return int(time.time())
-
-
 def now() -> int:
-    """The clock the stamps are kept in, whole seconds (tests move it by `_now`)."""
-    return _now()
+    """The clock the stamps are kept in, whole seconds (tests move it)."""
+    return int(time.time())
 
 
 def _refresh_every(config=None) -> float:
@@ -50,20 +46,20 @@ def _refresh_every(config=None) -> float:
 def left_alone(seen: int, config) -> bool:
     """Whether a request now, with this stamp, passes `_end_idle_sign_in` leaving the
     session as it is (neither ended nor renewed): the autosave lane's bound (save_lane.py)."""
-    return _now() - seen < _refresh_every(config)
+    return now() - seen < _refresh_every(config)
 
 
 def _end_idle_sign_in():
     if "_user_id" not in session:
         return None
-    seen, now = session.get(SEEN), _now()
-    if isinstance(seen, int) and now - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
+    seen, current = session.get(SEEN), now()
+    if isinstance(seen, int) and current - seen > current_app.config["SESSION_IDLE_MINUTES"] * 60:
         sign_in.close_session(session.get("login_token"))
         session.clear()
         flash(IDLE_MESSAGE, "warning")
-    elif not isinstance(seen, int) or now - seen >= _refresh_every():
+    elif not isinstance(seen, int) or current - seen >= _refresh_every():
         session.permanent = True
-        session[SEEN] = now
+        session[SEEN] = current
     return None
 
 
@@ -72,7 +68,7 @@ def _stamp_new_sign_in(response):
     # cookie it sets anyway.
     if "_user_id" in session and SEEN not in session:
         session.permanent = True
-        session[SEEN] = _now()
+        session[SEEN] = now()
     return response
 
 

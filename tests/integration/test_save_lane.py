@@ -162,7 +162,7 @@ def test_the_save_that_renews_the_seen_stamp_goes_the_whole_way(app, sitting, ch
     web, _user, attempt, item = sitting
     now = [int(time.time())]
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
-    monkeypatch.setattr(session_timeout, "_now", lambda: now[0])
+    monkeypatch.setattr(session_timeout, "now", lambda: now[0])
     now[0] += app.config["SESSION_SEEN_EVERY"]
     before = checks()
     renewed = _save(web, attempt, item, seq=2, response="")
@@ -202,7 +202,7 @@ def test_admissions_past_their_stamp_are_dropped_when_a_later_one_is_made(
     lane = _lane(app)
     now = [int(time.time())]
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
-    monkeypatch.setattr(session_timeout, "_now", lambda: now[0])
+    monkeypatch.setattr(session_timeout, "now", lambda: now[0])
     lane.admitted.clear()
     assert _save(web, attempt, item, seq=2, response="").status_code == 200
     elsewhere = dict(lane.admitted)  # this worker's admission of the page's old cookie

@@ -27,7 +27,7 @@ def clock(monkeypatch):
     """Seconds since the epoch as the app sees them for cookies; move with clock[0] += s."""
     now = [int(time.time())]
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: now[0])
-    monkeypatch.setattr(session_timeout, "_now", lambda: now[0])
+    monkeypatch.setattr(session_timeout, "now", lambda: now[0])
     return now
 
 
